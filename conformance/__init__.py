@@ -1,0 +1,1 @@
+"""Run any target module against the rnn-conformance spec."""

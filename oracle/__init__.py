@@ -1,0 +1,1 @@
+"""Canonical NumPy implementations of the two suites: ``oracle.dlai`` and ``oracle.cs231n``."""

@@ -1,0 +1,239 @@
+"""Reference implementation of Stanford cs231n's ``rnn_layers.py`` suite.
+
+Layout is (batch, time, features): ``x`` is ``(N, T, D)``, a hidden state is ``(N, H)``.
+Weights are arguments: ``Wx (D, H)``, ``Wh (H, H)``, ``b (H,)``; for the LSTM the four
+gates are packed along the last axis of ``Wx (D, 4H)``, ``Wh (H, 4H)``, ``b (4H,)`` in the
+order i, f, o, g. Caches are this implementation's own business: a backward function is
+always fed the cache of the forward function of the same module.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from oracle import numerics
+from oracle.numerics import dsigmoid_from_output, dtanh_from_output
+
+__all__ = [
+    "rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward",
+    "word_embedding_forward", "word_embedding_backward", "sigmoid",
+    "lstm_step_forward", "lstm_step_backward", "lstm_forward", "lstm_backward",
+    "temporal_affine_forward", "temporal_affine_backward", "temporal_softmax_loss",
+]
+
+Array = np.ndarray
+
+
+def sigmoid(x: Array) -> Array:
+    """Numerically stable logistic sigmoid, elementwise. x: any shape."""
+    return numerics.sigmoid(x)
+
+
+# ----------------------------------------------------------------------------- RNN
+
+def rnn_step_forward(x: Array, prev_h: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Array, tuple]:
+    """One tanh RNN step: next_h = tanh(x Wx + prev_h Wh + b).
+
+    x: (N, D); prev_h: (N, H); Wx: (D, H); Wh: (H, H); b: (H,).
+    Returns next_h (N, H) and a cache.
+    """
+    next_h = np.tanh(x @ Wx + prev_h @ Wh + b)
+    return next_h, (x, prev_h, Wx, Wh, next_h)
+
+
+def rnn_step_backward(dnext_h: Array, cache: tuple) -> tuple[Array, Array, Array, Array, Array]:
+    """Backward through one RNN step, given dnext_h = dL/dnext_h (N, H).
+
+    With da = dnext_h * (1 - next_h^2): dx = da Wx^T, dprev_h = da Wh^T,
+    dWx = x^T da, dWh = prev_h^T da, db = sum over the batch of da.
+    Returns dx (N, D), dprev_h (N, H), dWx (D, H), dWh (H, H), db (H,).
+    """
+    x, prev_h, Wx, Wh, next_h = cache
+    da = dnext_h * dtanh_from_output(next_h)
+    return da @ Wx.T, da @ Wh.T, x.T @ da, prev_h.T @ da, da.sum(axis=0)
+
+
+def rnn_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Array, list]:
+    """RNN over a whole sequence.
+
+    x: (N, T, D); h0: (N, H); Wx: (D, H); Wh: (H, H); b: (H,).
+    Returns h (N, T, H) and a cache (one step cache per time step).
+    """
+    N, T, _ = x.shape
+    h = np.zeros((N, T, h0.shape[1]), dtype=np.result_type(x, h0))
+    caches = []
+    prev_h = h0
+    for t in range(T):
+        prev_h, cache = rnn_step_forward(x[:, t, :], prev_h, Wx, Wh, b)
+        h[:, t, :] = prev_h
+        caches.append(cache)
+    return h, caches
+
+
+def rnn_backward(dh: Array, cache: list) -> tuple[Array, Array, Array, Array, Array]:
+    """Backward through the whole RNN, given dh = dL/dh (N, T, H) from the outputs.
+
+    The gradient reaching h_t is dh[:, t] plus what flows back from step t+1;
+    weight gradients are summed over time.
+    Returns dx (N, T, D), dh0 (N, H), dWx (D, H), dWh (H, H), db (H,).
+    """
+    N, T, H = dh.shape
+    x0, _, Wx, Wh, _ = cache[0]
+    dx = np.zeros((N, T, x0.shape[1]), dtype=dh.dtype)
+    dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(H, dtype=dh.dtype)
+    dprev_h = np.zeros((N, H), dtype=dh.dtype)
+    for t in reversed(range(T)):
+        dx[:, t, :], dprev_h, dWx_t, dWh_t, db_t = rnn_step_backward(dh[:, t, :] + dprev_h, cache[t])
+        dWx += dWx_t
+        dWh += dWh_t
+        db += db_t
+    return dx, dprev_h, dWx, dWh, db
+
+
+# ------------------------------------------------------------------ word embedding
+
+def word_embedding_forward(x: Array, W: Array) -> tuple[Array, tuple]:
+    """Look up word vectors: out[n, t] = W[x[n, t]].
+
+    x: (N, T) integer indices in [0, V); W: (V, D).
+    Returns out (N, T, D) and a cache.
+    """
+    return W[x], (x, W.shape, W.dtype)
+
+
+def word_embedding_backward(dout: Array, cache: tuple) -> Array:
+    """dW[v] = sum of dout[n, t] over every (n, t) with x[n, t] == v.
+
+    ``np.add.at`` accumulates repeated indices; ``dW[x] += dout`` would keep only one.
+    dout: (N, T, D). Returns dW (V, D).
+    """
+    x, W_shape, W_dtype = cache
+    dW = np.zeros(W_shape, dtype=np.result_type(W_dtype, dout))
+    np.add.at(dW, x, dout)
+    return dW
+
+
+# ---------------------------------------------------------------------------- LSTM
+
+def lstm_step_forward(
+    x: Array, prev_h: Array, prev_c: Array, Wx: Array, Wh: Array, b: Array
+) -> tuple[Array, Array, tuple]:
+    """One LSTM step with the four gates packed i, f, o, g along the last axis.
+
+    a = x Wx + prev_h Wh + b, split into four (N, H) blocks a_i, a_f, a_o, a_g;
+    i, f, o = sigmoid(a_i), sigmoid(a_f), sigmoid(a_o);  g = tanh(a_g)
+    next_c = f * prev_c + i * g;  next_h = o * tanh(next_c)
+
+    x: (N, D); prev_h, prev_c: (N, H); Wx: (D, 4H); Wh: (H, 4H); b: (4H,).
+    Returns next_h (N, H), next_c (N, H) and a cache.
+    """
+    a = x @ Wx + prev_h @ Wh + b
+    a_i, a_f, a_o, a_g = np.split(a, 4, axis=1)
+    i, f, o, g = sigmoid(a_i), sigmoid(a_f), sigmoid(a_o), np.tanh(a_g)
+    next_c = f * prev_c + i * g
+    tanh_c = np.tanh(next_c)
+    next_h = o * tanh_c
+    return next_h, next_c, (x, prev_h, prev_c, Wx, Wh, i, f, o, g, tanh_c)
+
+
+def lstm_step_backward(
+    dnext_h: Array, dnext_c: Array, cache: tuple
+) -> tuple[Array, Array, Array, Array, Array, Array]:
+    """Backward through one LSTM step, given dL/dnext_h and dL/dnext_c, both (N, H).
+
+    dc = dnext_c + dnext_h * o * (1 - tanh(next_c)^2)
+    da_i = dc * g * i(1-i);  da_f = dc * prev_c * f(1-f);
+    da_o = dnext_h * tanh(next_c) * o(1-o);  da_g = dc * i * (1-g^2)
+    da = [da_i, da_f, da_o, da_g];  dx = da Wx^T;  dprev_h = da Wh^T;  dprev_c = dc * f
+    Returns dx (N, D), dprev_h (N, H), dprev_c (N, H), dWx (D, 4H), dWh (H, 4H), db (4H,).
+    """
+    x, prev_h, prev_c, Wx, Wh, i, f, o, g, tanh_c = cache
+    dc = dnext_c + dnext_h * o * dtanh_from_output(tanh_c)
+    da = np.concatenate([
+        dc * g * dsigmoid_from_output(i),
+        dc * prev_c * dsigmoid_from_output(f),
+        dnext_h * tanh_c * dsigmoid_from_output(o),
+        dc * i * dtanh_from_output(g),
+    ], axis=1)
+    return da @ Wx.T, da @ Wh.T, dc * f, x.T @ da, prev_h.T @ da, da.sum(axis=0)
+
+
+def lstm_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Array, list]:
+    """LSTM over a whole sequence; the initial cell state is zeros.
+
+    x: (N, T, D); h0: (N, H); Wx: (D, 4H); Wh: (H, 4H); b: (4H,).
+    Returns h (N, T, H) and a cache (one step cache per time step).
+    """
+    N, T, _ = x.shape
+    H = h0.shape[1]
+    dtype = np.result_type(x, h0)
+    h = np.zeros((N, T, H), dtype=dtype)
+    prev_h, prev_c = h0, np.zeros((N, H), dtype=dtype)
+    caches = []
+    for t in range(T):
+        prev_h, prev_c, cache = lstm_step_forward(x[:, t, :], prev_h, prev_c, Wx, Wh, b)
+        h[:, t, :] = prev_h
+        caches.append(cache)
+    return h, caches
+
+
+def lstm_backward(dh: Array, cache: list) -> tuple[Array, Array, Array, Array, Array]:
+    """Backward through the whole LSTM, given dh = dL/dh (N, T, H) (nothing flows into c).
+
+    Returns dx (N, T, D), dh0 (N, H), dWx (D, 4H), dWh (H, 4H), db (4H,).
+    """
+    N, T, H = dh.shape
+    x0, _, _, Wx, Wh = cache[0][:5]
+    dx = np.zeros((N, T, x0.shape[1]), dtype=dh.dtype)
+    dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(4 * H, dtype=dh.dtype)
+    dprev_h = np.zeros((N, H), dtype=dh.dtype)
+    dprev_c = np.zeros((N, H), dtype=dh.dtype)
+    for t in reversed(range(T)):
+        dx[:, t, :], dprev_h, dprev_c, dWx_t, dWh_t, db_t = lstm_step_backward(
+            dh[:, t, :] + dprev_h, dprev_c, cache[t])
+        dWx += dWx_t
+        dWh += dWh_t
+        db += db_t
+    return dx, dprev_h, dWx, dWh, db
+
+
+# ------------------------------------------------------------- temporal affine, loss
+
+def temporal_affine_forward(x: Array, w: Array, b: Array) -> tuple[Array, tuple]:
+    """The same affine map at every time step: out[n, t] = x[n, t] w + b.
+
+    x: (N, T, D); w: (D, M); b: (M,). Returns out (N, T, M) and a cache.
+    """
+    return x @ w + b, (x, w)
+
+
+def temporal_affine_backward(dout: Array, cache: tuple) -> tuple[Array, Array, Array]:
+    """Backward of temporal_affine_forward, given dout (N, T, M).
+
+    Returns dx (N, T, D), dw (D, M) summed over batch and time, db (M,).
+    """
+    x, w = cache
+    N, T, D = x.shape
+    dw = x.reshape(N * T, D).T @ dout.reshape(N * T, -1)
+    return dout @ w.T, dw, dout.sum(axis=(0, 1))
+
+
+def temporal_softmax_loss(x: Array, y: Array, mask: Array, verbose: bool = False) -> tuple[float, Array]:
+    """Masked softmax cross-entropy, summed over time and averaged over the batch.
+
+    loss = -(1/N) sum_{n,t} mask[n,t] log softmax(x[n,t])[y[n,t]]
+    dx[n,t] = mask[n,t] (softmax(x[n,t]) - onehot(y[n,t])) / N
+
+    x: (N, T, V) scores; y: (N, T) integer targets in [0, V); mask: (N, T) booleans.
+    Returns loss (float) and dx (N, T, V).
+    """
+    N, T, V = x.shape
+    log_probs = numerics.log_softmax(x, axis=-1)
+    picked = np.take_along_axis(log_probs, y[..., None], axis=-1)[..., 0]
+    loss = -np.sum(mask * picked) / N
+    dx = np.exp(log_probs)
+    np.put_along_axis(dx, y[..., None], np.take_along_axis(dx, y[..., None], axis=-1) - 1.0, axis=-1)
+    dx *= mask[..., None] / N
+    if verbose:
+        print("dx:", dx.shape)
+    return float(loss), dx

@@ -1,0 +1,245 @@
+"""Reference implementation of the deeplearning.ai "Building your RNN step by step" suite.
+
+Layout is (features, batch, time): ``x`` is ``(n_x, m, T_x)``, a hidden state is
+``(n_a, m)``. Weights travel in a ``parameters`` dict. The notation, return values
+and cache layouts are the notebook's, because the notebook's backward functions
+unpack those caches:
+
+- RNN cell cache:  ``(a_next, a_prev, xt, parameters)``
+- LSTM cell cache: ``(a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)``
+- sequence caches: ``(list_of_cell_caches, x)``
+
+Backward functions return the gradient of a scalar loss L, given dL/d(outputs of the
+hidden state path). As in the notebook, ``yt_pred`` is not part of the backward pass.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from oracle import numerics
+from oracle.numerics import dsigmoid_from_output, dtanh_from_output
+
+Parameters = dict[str, np.ndarray]
+Gradients = dict[str, np.ndarray]
+
+__all__ = [
+    "softmax", "sigmoid",
+    "rnn_cell_forward", "rnn_forward", "lstm_cell_forward", "lstm_forward",
+    "rnn_cell_backward", "rnn_backward", "lstm_cell_backward", "lstm_backward",
+]
+
+LSTM_GATES = ("f", "i", "c", "o")  # forget, update (input), candidate, output
+
+
+def softmax(x: np.ndarray) -> np.ndarray:
+    """Column-wise softmax: each column (one example) sums to 1. x: (n_y, m)."""
+    return numerics.softmax(x, axis=0)
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """Elementwise logistic sigmoid, stable for any magnitude. x: any shape."""
+    return numerics.sigmoid(x)
+
+
+# ----------------------------------------------------------------------------- RNN
+
+def rnn_cell_forward(
+    xt: np.ndarray, a_prev: np.ndarray, parameters: Parameters
+) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """One RNN step.
+
+    a<t> = tanh(Wax x<t> + Waa a<t-1> + ba);   y_hat<t> = softmax(Wya a<t> + by)
+
+    xt: (n_x, m); a_prev: (n_a, m); parameters: Wax (n_a, n_x), Waa (n_a, n_a),
+    Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1).
+    Returns a_next (n_a, m), yt_pred (n_y, m), cache (a_next, a_prev, xt, parameters).
+    """
+    p = parameters
+    a_next = np.tanh(p["Wax"] @ xt + p["Waa"] @ a_prev + p["ba"])
+    yt_pred = softmax(p["Wya"] @ a_next + p["by"])
+    return a_next, yt_pred, (a_next, a_prev, xt, parameters)
+
+
+def rnn_forward(
+    x: np.ndarray, a0: np.ndarray, parameters: Parameters
+) -> tuple[np.ndarray, np.ndarray, tuple[list, np.ndarray]]:
+    """RNN over T_x steps.
+
+    x: (n_x, m, T_x); a0: (n_a, m).
+    Returns a (n_a, m, T_x), y_pred (n_y, m, T_x), caches (list of T_x cell caches, x).
+    """
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wya"].shape
+    a = np.zeros((n_a, m, T_x), dtype=np.result_type(x, a0))
+    y_pred = np.zeros((n_y, m, T_x), dtype=a.dtype)
+    caches = []
+    a_next = a0
+    for t in range(T_x):
+        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)
+        a[:, :, t] = a_next
+        y_pred[:, :, t] = yt_pred
+        caches.append(cache)
+    return a, y_pred, (caches, x)
+
+
+def rnn_cell_backward(da_next: np.ndarray, cache: tuple) -> Gradients:
+    """Backward through one RNN step, given da_next = dL/da<t>.
+
+    With dz = da_next * (1 - a<t>^2) (the gradient at the tanh's input):
+    dxt = Wax^T dz,  da_prev = Waa^T dz,  dWax = dz xt^T,  dWaa = dz a_prev^T,
+    dba = sum over the batch of dz.
+
+    da_next: (n_a, m). Returns {dxt (n_x, m), da_prev (n_a, m), dWax (n_a, n_x),
+    dWaa (n_a, n_a), dba (n_a, 1)}.
+    """
+    a_next, a_prev, xt, parameters = cache
+    dz = da_next * dtanh_from_output(a_next)
+    return {
+        "dxt": parameters["Wax"].T @ dz,
+        "da_prev": parameters["Waa"].T @ dz,
+        "dWax": dz @ xt.T,
+        "dWaa": dz @ a_prev.T,  # a_prev, not da_prev: seed 004's published 1.047 used da_prev
+        "dba": np.sum(dz, axis=1, keepdims=True),
+    }
+
+
+def rnn_backward(da: np.ndarray, caches: tuple[list, np.ndarray]) -> Gradients:
+    """Backward through the whole RNN, given da = dL/da<t> for every t (from the outputs).
+
+    The gradient reaching a<t> is da[:, :, t] plus what flows back from step t+1.
+    Weight gradients are summed over time.
+
+    da: (n_a, m, T_x). Returns {dx (n_x, m, T_x), da0 (n_a, m), dWax, dWaa, dba}.
+    """
+    cell_caches, x = caches
+    n_a, m, T_x = da.shape
+    n_x = cell_caches[0][2].shape[0]
+    dx = np.zeros((n_x, m, T_x), dtype=da.dtype)
+    totals = {name: np.zeros_like(cell_caches[0][3][name[1:]], dtype=da.dtype)
+              for name in ("dWax", "dWaa", "dba")}
+    da_prev = np.zeros((n_a, m), dtype=da.dtype)
+    for t in reversed(range(T_x)):
+        grads = rnn_cell_backward(da[:, :, t] + da_prev, cell_caches[t])
+        dx[:, :, t] = grads["dxt"]
+        da_prev = grads["da_prev"]
+        for name in totals:
+            totals[name] += grads[name]
+    return {"dx": dx, "da0": da_prev, **totals}
+
+
+# ---------------------------------------------------------------------------- LSTM
+
+def lstm_cell_forward(
+    xt: np.ndarray, a_prev: np.ndarray, c_prev: np.ndarray, parameters: Parameters
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple]:
+    """One LSTM step, gates acting on concat = [a<t-1>; x<t>].
+
+    ft = sigmoid(Wf concat + bf)       forget gate
+    it = sigmoid(Wi concat + bi)       update (input) gate
+    cct = tanh(Wc concat + bc)         candidate c~<t>
+    c<t> = ft * c<t-1> + it * cct
+    ot = sigmoid(Wo concat + bo)       output gate
+    a<t> = ot * tanh(c<t>);            y_hat<t> = softmax(Wy a<t> + by)
+
+    xt: (n_x, m); a_prev, c_prev: (n_a, m); parameters: Wf, Wi, Wc, Wo (n_a, n_a + n_x),
+    bf, bi, bc, bo (n_a, 1), Wy (n_y, n_a), by (n_y, 1).
+    Returns a_next (n_a, m), c_next (n_a, m), yt_pred (n_y, m),
+    cache (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters).
+    """
+    p = parameters
+    concat = np.concatenate([a_prev, xt], axis=0)
+    ft = sigmoid(p["Wf"] @ concat + p["bf"])
+    it = sigmoid(p["Wi"] @ concat + p["bi"])
+    cct = np.tanh(p["Wc"] @ concat + p["bc"])
+    c_next = ft * c_prev + it * cct
+    ot = sigmoid(p["Wo"] @ concat + p["bo"])
+    a_next = ot * np.tanh(c_next)
+    yt_pred = softmax(p["Wy"] @ a_next + p["by"])
+    cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
+    return a_next, c_next, yt_pred, cache
+
+
+def lstm_forward(
+    x: np.ndarray, a0: np.ndarray, parameters: Parameters
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[list, np.ndarray]]:
+    """LSTM over T_x steps; the initial cell state c<0> is zeros.
+
+    x: (n_x, m, T_x); a0: (n_a, m).
+    Returns a (n_a, m, T_x), y (n_y, m, T_x), c (n_a, m, T_x),
+    caches (list of T_x cell caches, x).
+    """
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wy"].shape
+    dtype = np.result_type(x, a0)
+    a = np.zeros((n_a, m, T_x), dtype=dtype)
+    c = np.zeros((n_a, m, T_x), dtype=dtype)
+    y = np.zeros((n_y, m, T_x), dtype=dtype)
+    caches = []
+    a_next, c_next = a0, np.zeros((n_a, m), dtype=dtype)
+    for t in range(T_x):
+        a_next, c_next, yt, cache = lstm_cell_forward(x[:, :, t], a_next, c_next, parameters)
+        a[:, :, t], c[:, :, t], y[:, :, t] = a_next, c_next, yt
+        caches.append(cache)
+    return a, y, c, (caches, x)
+
+
+def lstm_cell_backward(da_next: np.ndarray, dc_next: np.ndarray, cache: tuple) -> Gradients:
+    """Backward through one LSTM step, given da_next = dL/da<t> and dc_next = dL/dc<t>.
+
+    dc   = dc_next + da_next * ot * (1 - tanh(c<t>)^2)     total gradient reaching c<t>
+    dot  = da_next * tanh(c<t>) * ot (1 - ot)
+    dcct = dc * it * (1 - cct^2)
+    dit  = dc * cct * it (1 - it)
+    dft  = dc * c<t-1> * ft (1 - ft)
+    dW_g = d_g concat^T,  db_g = sum over the batch of d_g   for g in f, i, c, o
+    d concat = sum_g W_g^T d_g  = [da_prev; dxt],   dc_prev = dc * ft
+
+    da_next, dc_next: (n_a, m). Returns {dxt (n_x, m), da_prev (n_a, m), dc_prev (n_a, m),
+    dWf, dWi, dWc, dWo (n_a, n_a + n_x), dbf, dbi, dbc, dbo (n_a, 1)}.
+    """
+    a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
+    n_a = a_next.shape[0]
+    tanh_c = np.tanh(c_next)
+    dc = dc_next + da_next * ot * dtanh_from_output(tanh_c)
+    d_gate = {
+        "f": dc * c_prev * dsigmoid_from_output(ft),
+        "i": dc * cct * dsigmoid_from_output(it),
+        "c": dc * it * dtanh_from_output(cct),
+        "o": da_next * tanh_c * dsigmoid_from_output(ot),
+    }
+    concat = np.concatenate([a_prev, xt], axis=0)
+    dconcat = sum(parameters["W" + g].T @ d_gate[g] for g in LSTM_GATES)
+    grads = {"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a], "dc_prev": dc * ft}
+    for g in LSTM_GATES:
+        grads["dW" + g] = d_gate[g] @ concat.T
+        grads["db" + g] = np.sum(d_gate[g], axis=1, keepdims=True)
+    return grads
+
+
+def lstm_backward(da: np.ndarray, caches: tuple[list, np.ndarray]) -> Gradients:
+    """Backward through the LSTM, given da = dL/da<t> for every t (nothing flows into c).
+
+    The number of steps is taken from da, as in the notebook: only caches[0:T_x] are used.
+
+    da: (n_a, m, T_x). Returns {dx (n_x, m, T_x), da0 (n_a, m),
+    dWf, dWi, dWc, dWo (n_a, n_a + n_x), dbf, dbi, dbc, dbo (n_a, 1)}.
+    """
+    cell_caches, x = caches
+    n_a, m, T_x = da.shape
+    n_x = cell_caches[0][8].shape[0]
+    parameters = cell_caches[0][9]
+    dx = np.zeros((n_x, m, T_x), dtype=da.dtype)
+    totals = {d + g: np.zeros_like(parameters[d[1:] + g], dtype=da.dtype)
+              for g in LSTM_GATES for d in ("dW", "db")}
+    da_prev = np.zeros((n_a, m), dtype=da.dtype)
+    dc_prev = np.zeros((n_a, m), dtype=da.dtype)
+    for t in reversed(range(T_x)):
+        grads = lstm_cell_backward(da[:, :, t] + da_prev, dc_prev, cell_caches[t])
+        dx[:, :, t] = grads["dxt"]
+        da_prev, dc_prev = grads["da_prev"], grads["dc_prev"]
+        for name in totals:
+            totals[name] += grads[name]
+    return {"dx": dx, "da0": da_prev, **totals}
