@@ -1,0 +1,137 @@
+"""Central finite differences: check a backward function against its forward.
+
+A backward function maps upstream gradients ``G_k = dL/dY_k`` (one per differentiated
+forward output ``Y_k``, same shape) to ``dL/dX`` for the inputs ``X``. Taking the scalar
+
+    L(X) = sum_k <Y_k(X), G_k>          (see :func:`upstream_loss`)
+
+with *random* ``G_k`` gives ``dL/dY_k = G_k`` exactly, so ``backward(G)`` must equal the
+gradient of this ``L``, which :func:`numerical_gradient` estimates element by element:
+
+    dL/dx_i ~ (L(x + h e_i) - L(x - h e_i)) / (2 h)
+
+Random (not all-ones) upstream gradients matter: with ``G = 1`` a backward that sums over
+the wrong axis, or transposes a square matrix, can still agree.
+
+Error budget in float64 with ``h = 1e-5``: truncation ``h^2 |L'''| / 6 ~ 1e-11``, rounding
+``eps |L| / h ~ 1e-11 |L|``; a correct backward agrees to ~1e-9 normwise or better.
+In float32 use ``h ~ 1e-2`` and expect ~1e-3.
+
+Which error to use:
+
+- :func:`normwise_relative_error` ``||a - b|| / max(||a|| + ||b||, floor)`` for pass/fail.
+  The finite-difference noise is absolute (about ``eps |L| / h`` per element), so an entry
+  whose true gradient is near zero has a large *elementwise* relative error although the
+  backward is right; the normwise error weighs it by its size.
+- :func:`relative_error` ``max_i |a_i - b_i| / max(|a_i| + |b_i|, floor)`` (cs231n's
+  definition) to report, or where every entry is well away from zero.
+- :func:`worst_element` to say *where* two arrays disagree most, in a verdict.
+
+Pure NumPy; no pytest, so the batch grader can use it too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+__all__ = [
+    "numerical_gradient", "upstream_loss",
+    "relative_error", "normwise_relative_error", "worst_element",
+]
+
+
+def numerical_gradient(loss: Callable[[], float], x: np.ndarray, h: float = 1e-5) -> np.ndarray:
+    """Central-difference gradient of ``loss()`` with respect to the array ``x``.
+
+    ``loss`` takes no arguments and must read ``x`` when called (it closes over ``x`` or
+    over something holding a reference to it): each element of ``x`` is perturbed IN
+    PLACE in turn, to ``x_i + h`` then ``x_i - h``, and always restored to its exact
+    original value afterwards, even if ``loss`` raises.
+
+    The divisor is the step actually taken, ``(x_i + h) - (x_i - h)`` in ``x``'s dtype,
+    not ``2 h``: it removes the rounding of ``x_i +- h``.
+
+    x: any shape, floating dtype, writeable. Returns an array of ``x``'s shape, float64.
+    Costs ``2 * x.size`` calls of ``loss``.
+    """
+    if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
+        raise TypeError(f"x must be a floating-point ndarray, got {type(x).__name__} "
+                        f"of dtype {getattr(x, 'dtype', None)}")
+    if not x.flags.writeable:
+        raise ValueError("x must be writeable: it is perturbed in place")
+    if not h > 0:
+        raise ValueError(f"h must be positive, got {h}")
+    grad = np.zeros(x.shape, dtype=np.float64)
+    for index in np.ndindex(x.shape):
+        original = x[index].copy()
+        try:
+            x[index] = original + h
+            plus, up = float(loss()), float(x[index])
+            x[index] = original - h
+            minus, down = float(loss()), float(x[index])
+        finally:
+            x[index] = original
+        grad[index] = (plus - minus) / (up - down)
+    return grad
+
+
+def upstream_loss(outputs: Sequence[np.ndarray], upstream: Sequence[np.ndarray]) -> float:
+    """The scalar ``sum_k <outputs_k, upstream_k>``, whose gradient w.r.t. ``outputs_k`` is ``upstream_k``.
+
+    outputs, upstream: sequences of the same length; ``outputs[k]`` and ``upstream[k]``
+    have the same shape (any). Raises ValueError otherwise.
+    """
+    if len(outputs) != len(upstream):
+        raise ValueError(f"{len(outputs)} outputs but {len(upstream)} upstream gradients")
+    total = 0.0
+    for k, (out, up) in enumerate(zip(outputs, upstream)):
+        out, up = np.asarray(out), np.asarray(up)
+        if out.shape != up.shape:
+            raise ValueError(f"output {k} has shape {out.shape}, its upstream gradient {up.shape}")
+        total += float(np.sum(out * up))
+    return total
+
+
+def _same_shape(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"shapes differ: {a.shape} vs {b.shape}")
+    return a, b
+
+
+def relative_error(a: np.ndarray, b: np.ndarray, floor: float = 1e-8) -> float:
+    """Largest elementwise relative error ``max_i |a_i - b_i| / max(|a_i| + |b_i|, floor)``.
+
+    cs231n's definition. Large on entries near zero even when both are right (see the
+    module docstring); use :func:`normwise_relative_error` to decide pass/fail.
+    a, b: the same shape (any). Returns 0.0 for empty arrays.
+    """
+    a, b = _same_shape(a, b)
+    if a.size == 0:
+        return 0.0
+    return float(np.max(np.abs(a - b) / np.maximum(floor, np.abs(a) + np.abs(b))))
+
+
+def normwise_relative_error(a: np.ndarray, b: np.ndarray, floor: float = 1e-8) -> float:
+    """``||a - b||_2 / max(||a||_2 + ||b||_2, floor)``, Frobenius norms over all entries.
+
+    Lies in [0, 1] once the norms exceed ``floor``; 0.0 when both arrays are zero.
+    a, b: the same shape (any).
+    """
+    a, b = _same_shape(a, b)
+    scale = max(float(np.linalg.norm(a)) + float(np.linalg.norm(b)), floor)
+    return float(np.linalg.norm(a - b)) / scale
+
+
+def worst_element(a: np.ndarray, b: np.ndarray) -> tuple[int, ...]:
+    """Index of the largest ``|a - b|`` (first one on ties); ``()`` for 0-d arrays.
+
+    a, b: the same shape, not empty.
+    """
+    a, b = _same_shape(a, b)
+    diff = np.abs(a - b)
+    # nan marks a broken value: report it before any finite difference.
+    diff = np.where(np.isnan(diff), np.inf, diff)
+    return tuple(int(i) for i in np.unravel_index(int(np.argmax(diff)), a.shape))

@@ -1,0 +1,270 @@
+"""Load the JSON spec: schema validation, semantic checks, and a small read-only model.
+
+A spec file is ``spec/<suite>/<function>.json`` (see ``spec/schema.json``). Problems are
+reported as :class:`SpecProblem` (file, JSON path, message) so a person can go straight
+to the broken line; :class:`SpecError` carries a list of them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from conformance import paths
+from conformance.shapes import symbols_in
+
+SUITES = ("dlai", "cs231n")
+ARRAY_KINDS = ("array", "int_array", "bool_mask")
+
+
+@dataclass(frozen=True)
+class SpecProblem:
+    file: str
+    json_path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.json_path}: {self.message}"
+
+
+class SpecError(Exception):
+    """One or more problems in the spec; ``str()`` lists them, one per line."""
+
+    def __init__(self, problems: list[SpecProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class InputDecl:
+    """One array a case supplies: ``xt``, or a dict field such as ``parameters.Wax``."""
+
+    path: str
+    kind: str  # array | int_array | bool_mask
+    shape: tuple
+    dtype: str  # float | int | bool
+
+
+@dataclass
+class Spec:
+    """One function's contract, as loaded from its JSON file."""
+
+    data: dict[str, Any]
+    file: Path
+    suite: "Suite | None" = field(default=None, repr=False)
+
+    @property
+    def function(self) -> str:
+        return self.data["function"]
+
+    @property
+    def suite_name(self) -> str:
+        return self.data["suite"]
+
+    @property
+    def parameters(self) -> list[dict]:
+        return self.data["parameters"]
+
+    @property
+    def returns(self) -> dict:
+        return self.data["returns"]
+
+    @property
+    def outputs(self) -> list[dict]:
+        return self.returns["items"]
+
+    @property
+    def cases(self) -> list[dict]:
+        return self.data["cases"]
+
+    @property
+    def backward(self) -> dict | None:
+        return self.data.get("backward")
+
+    @property
+    def points(self) -> float:
+        return self.data["points"]
+
+    def case(self, case_id: str) -> dict:
+        for case in self.cases:
+            if case["id"] == case_id:
+                return case
+        raise KeyError(f"{self.function} has no case {case_id!r}")
+
+    def forward_spec(self) -> "Spec | None":
+        """For a backward function, the spec of the forward that builds its cache."""
+        if self.backward is None or self.suite is None:
+            return None
+        return self.suite.specs.get(self.backward["forward"])
+
+    def own_inputs(self) -> list[InputDecl]:
+        """The arrays this function itself takes (dict fields flattened, caches excluded)."""
+        decls = []
+        for param in self.parameters:
+            if param["kind"] in ARRAY_KINDS:
+                decls.append(InputDecl(param["name"], param["kind"], tuple(param["shape"]), param["dtype"]))
+            elif param["kind"] == "dict":
+                for name, fld in param["fields"].items():
+                    decls.append(InputDecl(f"{param['name']}.{name}", "array", tuple(fld["shape"]), "float"))
+        return decls
+
+    @cached_property
+    def inputs(self) -> list[InputDecl]:
+        """Every array a case must draw: for a backward, the forward's inputs come first."""
+        forward = self.forward_spec()
+        own = self.own_inputs()
+        if forward is None:
+            return own
+        own_paths = {d.path for d in own}
+        return [d for d in forward.own_inputs() if d.path not in own_paths] + own
+
+    def output(self, name: str) -> dict:
+        for item in self.outputs:
+            if item["name"] == name:
+                return item
+        raise KeyError(f"{self.function} has no output {name!r}")
+
+    def tolerance(self, output_name: str, dtype: str) -> dict[str, float]:
+        """rtol/atol for one output in one dtype mode: the output's own, else the function's."""
+        own = self.output(output_name).get("tolerances")
+        return (own or self.data["tolerances"])[dtype]
+
+    def case_key(self, case_id: str) -> str:
+        return f"{self.suite_name}/{self.function}/{case_id}"
+
+
+@dataclass
+class Suite:
+    name: str
+    specs: dict[str, Spec]
+
+    def __iter__(self) -> Iterator[Spec]:
+        return iter(self.specs[name] for name in sorted(self.specs))
+
+
+# ---------------------------------------------------------------------------- loading
+
+def load_schema(spec_root: Path | None = None) -> dict:
+    root = spec_root or paths.spec_dir()
+    return json.loads((root / "schema.json").read_text())
+
+
+def _json_path(error_path) -> str:
+    out = "$"
+    for part in error_path:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def schema_problems(data: Any, schema: dict, file: str) -> list[SpecProblem]:
+    """Every schema violation in one spec document, as file + JSON path + message."""
+    validator = jsonschema.Draft202012Validator(schema)
+    problems = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
+        # For oneOf/anyOf the deepest sub-error usually says the most.
+        best = jsonschema.exceptions.best_match([error])
+        problems.append(SpecProblem(file, _json_path(best.absolute_path), best.message))
+    return problems
+
+
+def semantic_problems(spec: Spec) -> list[SpecProblem]:
+    """What the schema cannot express: symbols defined, names resolvable, ids unique."""
+    data, file = spec.data, str(spec.file)
+    problems: list[SpecProblem] = []
+    defined = set(data["dims"])
+
+    def check_shape(shape, where):
+        missing = symbols_in(shape) - defined
+        if missing:
+            problems.append(SpecProblem(file, where, f"shape symbol(s) {sorted(missing)} never defined in $.dims "
+                                                     f"(defined: {sorted(defined)})"))
+
+    for sym, rng in data["dims"].items():
+        if isinstance(rng["max"], str) and rng["max"] not in defined:
+            problems.append(SpecProblem(file, f"$.dims.{sym}.max", f"symbol {rng['max']!r} is not a dimension"))
+    for i, param in enumerate(data["parameters"]):
+        if "shape" in param:
+            check_shape(param["shape"], f"$.parameters[{i}].shape")
+        for name, fld in param.get("fields", {}).items():
+            check_shape(fld["shape"], f"$.parameters[{i}].fields.{name}.shape")
+    for i, item in enumerate(data["returns"]["items"]):
+        if "shape" in item:
+            check_shape(item["shape"], f"$.returns.items[{i}].shape")
+
+    expected_file = (data["suite"], data["function"])
+    if (spec.file.parent.name, spec.file.stem) != expected_file:
+        problems.append(SpecProblem(file, "$.function", f"file should be spec/{expected_file[0]}/{expected_file[1]}.json"))
+
+    forward = spec.forward_spec()
+    if spec.backward is not None and forward is None:
+        problems.append(SpecProblem(file, "$.backward.forward",
+                                    f"no function {spec.backward['forward']!r} in suite {data['suite']!r}"))
+    input_paths = [d.path for d in spec.inputs] if (spec.backward is None or forward) else []
+    output_names = [o["name"] for o in data["returns"]["items"]]
+    seen_ids: set[str] = set()
+    for c, case in enumerate(data["cases"]):
+        where = f"$.cases[{c}]"
+        if case["id"] in seen_ids:
+            problems.append(SpecProblem(file, f"{where}.id", f"duplicate case id {case['id']!r}"))
+        seen_ids.add(case["id"])
+        needed = set().union(*(symbols_in(d.shape) for d in spec.inputs)) if input_paths else set()
+        missing = needed - set(case["dims"])
+        if missing:
+            problems.append(SpecProblem(file, f"{where}.dims", f"missing dims {sorted(missing)}"))
+        drawn = [d["input"] for d in case["draws"]]
+        for d, path in enumerate(drawn):
+            if input_paths and path not in input_paths:
+                problems.append(SpecProblem(file, f"{where}.draws[{d}].input",
+                                            f"expected one of {input_paths}, found {path!r}"))
+        for path in input_paths:
+            count = drawn.count(path)
+            if count != 1:
+                problems.append(SpecProblem(file, f"{where}.draws",
+                                            f"input {path!r} is drawn {count} times, expected exactly once"))
+        for v, pub in enumerate(case.get("published", {}).get("values", [])):
+            if pub["output"] not in output_names:
+                problems.append(SpecProblem(file, f"{where}.published.values[{v}].output",
+                                            f"expected one of {output_names}, found {pub['output']!r}"))
+    return problems
+
+
+def load_suite(name: str, spec_root: Path | None = None) -> Suite:
+    """Load and check every spec file of one suite; raise SpecError listing all problems."""
+    root = spec_root or paths.spec_dir()
+    schema = load_schema(root)
+    suite = Suite(name, {})
+    problems: list[SpecProblem] = []
+    files = sorted((root / name).glob("*.json"))
+    if not files:
+        raise SpecError([SpecProblem(str(root / name), "$", "no spec files found")])
+    for file in files:
+        try:
+            data = json.loads(file.read_text())
+        except json.JSONDecodeError as exc:
+            problems.append(SpecProblem(str(file), f"line {exc.lineno} column {exc.colno}", exc.msg))
+            continue
+        found = schema_problems(data, schema, str(file))
+        problems += found
+        if not found:
+            suite.specs[data["function"]] = Spec(data, file)
+    for spec in suite.specs.values():
+        spec.suite = suite
+    for spec in suite.specs.values():
+        problems += semantic_problems(spec)
+    if problems:
+        raise SpecError(problems)
+    return suite
+
+
+def load_all(spec_root: Path | None = None) -> dict[str, Suite]:
+    return {name: load_suite(name, spec_root) for name in SUITES}
+
+
+def alias_table(spec: Spec, section: str) -> Mapping[str, list[str]]:
+    return spec.data.get("aliases", {}).get(section, {})

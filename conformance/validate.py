@@ -1,0 +1,133 @@
+"""``rnn-conformance validate``: the spec, the fixtures and the published values agree.
+
+Every problem names the file, a JSON path or array key, what was expected and what was
+found. Nothing here stops at the first problem: a run reports them all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from conformance import fixtures, paths, shapes
+from conformance.recipe import DTYPES
+from conformance.spec import SUITES, Spec, SpecError, SpecProblem, Suite, load_suite
+
+Problems = list[SpecProblem]
+
+
+def published_slack(decimals: int, value: np.ndarray) -> np.ndarray:
+    """Half a unit in the last printed digit, plus a few ulp for a different summation order."""
+    return 0.5 * 10.0 ** -decimals + 64 * np.finfo(np.float64).eps * np.abs(value)
+
+
+def resolve_published(spec: Spec, outputs: dict[str, np.ndarray], inputs: dict[str, np.ndarray],
+                      output: str, index: list[int]) -> np.ndarray | int:
+    """The fixture's value at ``output[index...]``; a cache with a suite-fixed layout is
+    resolved through its layout (``caches[1]`` of rnn_forward is the input ``x``)."""
+    item = spec.output(output)
+    if item["kind"] != "cache":
+        return np.asarray(outputs[output])[tuple(index)]
+    layout = item.get("layout")
+    if not layout or not index:
+        raise KeyError(f"output {output!r} is an opaque cache: a published value cannot index into it")
+    entry = layout[index[0]]
+    if not isinstance(entry, str):
+        raise KeyError(f"{output}[{index[0]}] is a list of caches: not stored in fixtures")
+    source = outputs.get(entry, inputs.get(entry))
+    if source is None:
+        raise KeyError(f"{output}[{index[0]}] is {entry!r}, which is neither an input nor an output array")
+    return np.asarray(source)[tuple(index[1:])]
+
+
+def check_case(spec: Spec, case: dict, manifest: dict[str, str], root: Path | None = None) -> Problems:
+    file = str(spec.file)
+    c = spec.cases.index(case)
+    where = f"$.cases[{c}]"
+    key = spec.case_key(case["id"])
+    path = fixtures.fixture_path(spec, case["id"], root)
+    try:
+        arrays = fixtures.read_fixture(path)
+    except fixtures.FixtureError as exc:
+        return [SpecProblem(file, where, str(exc))]
+    problems: Problems = []
+    found_sum = fixtures.content_checksum(arrays)
+    if key not in manifest:
+        problems.append(SpecProblem(file, where, f"no checksum recorded for {key} in spec/{fixtures.MANIFEST}"))
+    elif manifest[key] != found_sum:
+        problems.append(SpecProblem(file, where, f"fixture {path} has checksum {found_sum[:16]}…, "
+                                                 f"spec/{fixtures.MANIFEST} records {manifest[key][:16]}… (tampered or stale)"))
+    dims = case["dims"]
+    expected_keys = {f"in.{d.path}" for d in spec.inputs} | {f"out.{o['name']}" for o in spec.outputs if o["kind"] != "cache"}
+    for missing in sorted(expected_keys - set(arrays)):
+        problems.append(SpecProblem(file, where, f"fixture {path} lacks array {missing!r}"))
+    for extra in sorted(set(arrays) - expected_keys):
+        problems.append(SpecProblem(file, where, f"fixture {path} has unexpected array {extra!r}"))
+    declared = {f"in.{d.path}": (d.shape, d.dtype) for d in spec.inputs}
+    declared |= {f"out.{o['name']}": (tuple(o.get("shape", ())), "float") for o in spec.outputs if o["kind"] != "cache"}
+    for name in sorted(expected_keys & set(arrays)):
+        sym, dtype = declared[name]
+        want = shapes.resolve(sym, dims)
+        got = arrays[name]
+        if got.shape != want:
+            problems.append(SpecProblem(file, where, f"{path.name}[{name!r}]: expected shape {want} = "
+                                                     f"{shapes.describe(sym)} for dims {dims}, found {got.shape}"))
+        if got.dtype != np.dtype(DTYPES[dtype]):
+            problems.append(SpecProblem(file, where, f"{path.name}[{name!r}]: expected dtype "
+                                                     f"{np.dtype(DTYPES[dtype])}, found {got.dtype}"))
+    inputs, outputs = fixtures.split(arrays)
+    for v, pub in enumerate(case.get("published", {}).get("values", [])):
+        pwhere = f"{where}.published.values[{v}]"
+        try:
+            if "length" in pub:
+                layout = spec.output(pub["output"]).get("layout")
+                if layout is None or len(layout) != pub["length"]:
+                    problems.append(SpecProblem(file, pwhere, f"len({pub['output']}) published as {pub['length']}, "
+                                                              f"the spec's layout has {None if layout is None else len(layout)}"))
+                continue
+            got = np.asarray(resolve_published(spec, outputs, inputs, pub["output"], pub.get("index", [])), dtype=float)
+        except (KeyError, IndexError) as exc:
+            problems.append(SpecProblem(file, pwhere, f"cannot resolve: {exc}"))
+            continue
+        want = np.asarray(pub["value"], dtype=float)
+        if got.shape != want.shape:
+            problems.append(SpecProblem(file, pwhere, f"published shape {want.shape}, fixture gives {got.shape}"))
+            continue
+        off = np.abs(got - want) > published_slack(pub["decimals"], want)
+        if off.any():
+            i = np.unravel_index(np.argmax(np.abs(got - want)), want.shape) if want.ndim else ()
+            problems.append(SpecProblem(file, pwhere, f"{pub['output']}{list(pub.get('index', []))}{list(i)}: published "
+                                                      f"{want[i]!r} (to {pub['decimals']} decimals), fixture has {got[i]!r}"))
+    return problems
+
+
+def orphan_problems(suites: dict[str, Suite], manifest: dict[str, str], root: Path | None = None) -> Problems:
+    """Fixture files and checksums that belong to no case (a renamed or deleted case)."""
+    base = root or paths.fixtures_dir()
+    known = {spec.case_key(c["id"]) for suite in suites.values() for spec in suite for c in spec.cases}
+    problems = []
+    for file in sorted(base.glob("*/*/*.npz")):
+        key = file.relative_to(base).with_suffix("").as_posix()
+        if key not in known:
+            problems.append(SpecProblem(str(file), "$", "fixture belongs to no case in the spec (delete it or add the case)"))
+    for key in sorted(set(manifest) - known):
+        problems.append(SpecProblem(f"spec/{fixtures.MANIFEST}", f"$.{key}", "checksum for a case that does not exist"))
+    return problems
+
+
+def validate(spec_root: Path | None = None, root: Path | None = None) -> Problems:
+    """Every problem with the spec and fixtures; an empty list means all is well."""
+    problems: Problems = []
+    suites: dict[str, Suite] = {}
+    for name in SUITES:
+        try:
+            suites[name] = load_suite(name, spec_root)
+        except SpecError as exc:
+            problems += exc.problems
+    manifest = fixtures.load_manifest(spec_root)
+    for suite in suites.values():
+        for spec in suite:
+            for case in spec.cases:
+                problems += check_case(spec, case, manifest, root)
+    return problems + orphan_problems(suites, manifest, root)
