@@ -1,0 +1,81 @@
+"""Where a case's inputs and expected outputs come from: a fixture, or a fresh random case.
+
+Random ("hidden") cases draw dims within the spec's ranges and inputs from a seed derived
+from (random seed, suite, function, k), so every process, xdist worker included, builds
+the same ones; their expected values are computed by the oracle here, in the harness.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from conformance import calling, fixtures
+from conformance.recipe import build_inputs
+from conformance.spec import Spec
+
+GRADCHECK_CASE = "random_a"  # small dims: finite differences cost 2 forward calls per element
+
+
+@dataclass(frozen=True)
+class CaseRef:
+    """One item of a conformance run: a fixture case, a random case, or a gradient check."""
+
+    function: str
+    case_id: str
+    kind: str  # "fixture" | "random" | "gradcheck"
+
+    @property
+    def name(self) -> str:
+        return f"{self.function}[{self.case_id}]"
+
+
+def stable_seed(*parts: object) -> int:
+    return zlib.crc32("/".join(map(str, parts)).encode())
+
+
+def random_case(spec: Spec, random_seed: int, k: int) -> dict:
+    """A case dict like the spec's own, with dims drawn within the spec's ranges."""
+    seed = stable_seed(random_seed, spec.suite_name, spec.function, k)
+    rng = np.random.RandomState(seed)
+    ranges = spec.data["dims"]
+    dims: dict[str, int] = {}
+    for sym in sorted(ranges, key=lambda s: isinstance(ranges[s]["max"], str)):  # fixed maxima first
+        lo, hi = ranges[sym]["min"], ranges[sym]["max"]
+        hi = dims[hi] if isinstance(hi, str) else hi
+        dims[sym] = int(rng.randint(lo, hi + 1))
+    if "T_back" in dims:  # the notebook's lstm_backward: da covers every step in random cases
+        dims["T_back"] = dims["T_x"]
+    draws = []
+    for decl in spec.inputs:
+        if decl.dtype == "int":
+            draws.append(_spec_draw_for(spec, decl.path))
+        elif decl.dtype == "bool":
+            draws.append({"input": decl.path, "fn": "mask", "p": 0.7})
+        else:
+            draws.append({"input": decl.path, "fn": "randn"})
+    return {"id": f"random_{k}", "description": "hidden random case", "dims": dims, "seed": seed, "draws": draws}
+
+
+def _spec_draw_for(spec: Spec, path: str) -> dict:
+    """An integer input's randint draw (its range, e.g. [0, V)), taken from the spec's cases."""
+    for case in spec.cases:
+        for step in case["draws"]:
+            if step["input"] == path and step["fn"] == "randint":
+                return step
+    raise ValueError(f"{spec.function}: no randint draw for integer input {path!r} in any case")
+
+
+def load_inputs_and_expected(spec: Spec, ref: CaseRef, random_seed: int,
+                             manifest: dict[str, str]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """(inputs by path, expected outputs by name) for one item."""
+    if ref.kind == "random":
+        case = random_case(spec, random_seed, int(ref.case_id.split("_")[1]))
+        inputs = build_inputs(spec, case)
+        outputs = calling.run(fixtures.ORACLES[spec.suite_name], spec, inputs)
+        expected = {item["name"]: np.asarray(outputs[item["name"]]) for item in spec.outputs if item["kind"] != "cache"}
+        return inputs, expected
+    case_id = GRADCHECK_CASE if ref.kind == "gradcheck" else ref.case_id
+    return fixtures.split(fixtures.load_case(spec, case_id, manifest))

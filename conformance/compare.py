@@ -1,0 +1,138 @@
+"""Judge one returned value against the expected array, in layers, stopping at the first
+that breaks: numeric array at all, shape, dtype, finiteness, values.
+
+Messages name the output, the worst element (index, expected, got, abs and rel error),
+how many elements differ, a few more as a table, and a hint when the mismatch has a
+recognisable cause (transposed, missing keepdims, sign flipped, scaled...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+MAX_TABLE_ROWS = 8
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """Why one output is wrong; ``str()`` is what a student reads."""
+
+    output: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.output}: {self.message}"
+
+
+def as_numeric_array(value: Any) -> np.ndarray | str:
+    """The value as a plain ndarray, or a string saying why it cannot be one.
+
+    Anything np.asarray turns into a numeric array is accepted (lists, torch tensors on
+    the CPU). The result is a fresh ndarray, so an object's own __eq__ can't lie.
+    """
+    if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor, without importing torch
+        value = value.detach().cpu().numpy()
+    try:
+        arr = np.array(value, copy=True)
+    except Exception as exc:  # noqa: BLE001 - any failure of a foreign object's conversion is a verdict
+        return f"returned {type(value).__name__}, which np.asarray cannot convert ({type(exc).__name__}: {exc})"
+    if type(arr) is not np.ndarray:
+        arr = np.asarray(arr).view(np.ndarray)
+    if arr.dtype.kind not in "biuf":
+        return (f"returned {type(value).__name__} of dtype {arr.dtype}, expected a real numeric array"
+                + (" (None: did you forget a return statement?)" if value is None else ""))
+    return arr
+
+
+def shape_hint(got: tuple[int, ...], want: tuple[int, ...]) -> str:
+    if got == want[::-1] and len(want) > 1:
+        return "the axes are reversed: transposed?"
+    if len(got) == len(want) - 1 and want[-1] == 1 and got == want[:-1]:
+        return "missing trailing axis of size 1: np.sum(..., keepdims=True)?"
+    if len(got) == len(want) + 1 and got[-1] == 1 and got[:-1] == want:
+        return "extra trailing axis of size 1"
+    if len(got) == len(want) - 1:
+        return "one axis missing: summed over the wrong axis, or forgot keepdims?"
+    if len(got) == len(want) + 1:
+        return "one axis too many: forgot to sum over the batch or over time?"
+    if sorted(got) == sorted(want):
+        return "same sizes in another order: axes permuted (batch/time/feature layout)?"
+    if int(np.prod(got)) == int(np.prod(want)):
+        return "same number of elements: reshaped instead of transposed?"
+    return ""
+
+
+def value_hint(got: np.ndarray, want: np.ndarray, rtol: float, atol: float) -> str:
+    """A recognisable relation between got and want, if any."""
+    def close(a, b):
+        return np.allclose(a, b, rtol=max(rtol, 1e-6), atol=max(atol, 1e-9))
+    if close(got, -want):
+        return "every element has the wrong sign"
+    if want.ndim == 2 and want.shape[0] == want.shape[1] and close(got, want.T):
+        return "this is the transpose of the expected matrix"
+    nz = np.abs(want) > 1e-12
+    if nz.sum() >= 2:
+        ratio = got[nz] / want[nz]
+        if np.allclose(ratio, ratio[0], rtol=1e-6) and not np.isclose(ratio[0], 1.0):
+            return f"every element is {ratio[0]:.6g} times the expected one: a missing or extra scale factor (1/N? a sum instead of a mean?)"
+    if not np.any(want) and np.any(got):
+        return "expected all zeros here"
+    if np.any(want) and not np.any(got):
+        return "got all zeros: nothing was computed or accumulated?"
+    return ""
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.10g}"
+
+
+def compare(output: str, value: Any, want: np.ndarray, rtol: float, atol: float,
+            float_dtype: str = "float64") -> Mismatch | None:
+    """None if ``value`` conforms to ``want`` within rtol/atol, else a Mismatch.
+
+    float_dtype: the run's mode; in float64 mode a float32 result is a mismatch of its own.
+    """
+    got = as_numeric_array(value)
+    if isinstance(got, str):
+        return Mismatch(output, got)
+    want = np.asarray(want)
+    if got.shape != want.shape:
+        hint = shape_hint(got.shape, want.shape)
+        return Mismatch(output, f"expected shape {want.shape}, got {got.shape}" + (f" — hint: {hint}" if hint else ""))
+    if want.dtype.kind == "f" and got.dtype.kind != "f":
+        return Mismatch(output, f"expected floating point values, got dtype {got.dtype} (integer division or an int array?)")
+    if float_dtype == "float64" and got.dtype.kind == "f" and got.dtype.itemsize < 8:
+        return Mismatch(output, f"got dtype {got.dtype} in float64 mode: computing in lower precision "
+                                f"loses accuracy (use --dtype=float32 to judge a float32 implementation)")
+    got64 = got.astype(np.float64)
+    bad_nan = ~np.isfinite(got64) & np.isfinite(want)
+    if bad_nan.any():
+        idx = tuple(int(i) for i in np.argwhere(bad_nan)[0])
+        return Mismatch(output, f"{int(bad_nan.sum())} of {want.size} elements are not finite; first at {list(idx)}: "
+                                f"got {got64[idx]}, expected {_fmt(want[idx])} — overflow in exp? "
+                                f"(shift by the max before exp; a stable sigmoid)")
+    diff = np.abs(got64 - want)
+    allowed = atol + rtol * np.abs(want)
+    bad = diff > allowed
+    if not bad.any():
+        return None
+    worst = np.unravel_index(int(np.argmax(np.where(bad, diff - allowed, -np.inf))), want.shape) if want.ndim else ()
+    rel = diff / np.maximum(np.abs(want), np.finfo(float).tiny)
+    lines = [f"{int(bad.sum())} of {want.size} elements differ ({100 * bad.mean():.3g}%), "
+             f"tolerance |got - expected| <= {atol:g} + {rtol:g}*|expected|",
+             f"worst at {list(map(int, worst))}: expected {_fmt(want[worst])}, got {_fmt(got64[worst])} "
+             f"(abs err {diff[worst]:.3g}, rel err {rel[worst]:.3g})"]
+    if bad.sum() > 1 and want.ndim:
+        lines.append(f"  {'index':<16}{'expected':>18}{'got':>18}{'abs err':>12}")
+        for idx in np.argwhere(bad)[:MAX_TABLE_ROWS]:
+            i = tuple(int(k) for k in idx)
+            lines.append(f"  {str(list(i)):<16}{_fmt(want[i]):>18}{_fmt(got64[i]):>18}{diff[i]:>12.3g}")
+        if bad.sum() > MAX_TABLE_ROWS:
+            lines.append(f"  ... {int(bad.sum()) - MAX_TABLE_ROWS} more")
+    hint = value_hint(got64, want, rtol, atol)
+    if hint:
+        lines.append(f"hint: {hint}")
+    return Mismatch(output, "\n".join(lines))

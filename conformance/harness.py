@@ -1,0 +1,255 @@
+"""Judge a target module, one item at a time, without pytest (the grader reuses this).
+
+For each item: fetch the function (missing -> its items fail, nothing else does), call it
+with fresh copies of the inputs, then check in layers — return structure, each output
+(see compare.py), inputs left unmodified. Expected values come from fixtures or from the
+oracle in this process, never from the target.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from conformance import calling, compare, fixtures, gradcheck
+from conformance.cases import CaseRef, load_inputs_and_expected
+from conformance.spec import Spec, Suite, alias_table
+from conformance.target import _target_frames_only, target_file
+
+GRADCHECK_TOLERANCE = 1e-6  # normwise relative error; a right float64 backward is ~1e-9
+PASS, FAIL, ERROR, MISSING, SKIP = "pass", "fail", "error", "missing", "skip"
+
+
+@dataclass
+class Verdict:
+    outcome: str  # pass | fail | error | missing | skip
+    message: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class _Abort(Exception):
+    """Internal: stop judging this item with a verdict."""
+
+    def __init__(self, outcome: str, message: str):
+        super().__init__(message)
+        self.verdict = Verdict(outcome, message)
+
+
+class Harness:
+    """Runs items of one suite against one target module.
+
+    dtype: "float64" or "float32" (inputs cast, the spec's float32 tolerances used).
+    """
+
+    def __init__(self, module: ModuleType, suite: Suite, dtype: str = "float64", random_seed: int = 0):
+        self.module = module
+        self.suite = suite
+        self.dtype = dtype
+        self.random_seed = random_seed
+        self.file = target_file(module)
+        self.oracle = fixtures.ORACLES[suite.name]
+        self._manifest = fixtures.load_manifest()
+
+    # ------------------------------------------------------------------ public
+    def items(self, random_cases: int = 0) -> list[CaseRef]:
+        """Every item of the suite: fixture cases, random cases, one gradient check per backward."""
+        refs = []
+        for spec in self.suite:
+            refs += [CaseRef(spec.function, c["id"], "fixture") for c in spec.cases]
+            refs += [CaseRef(spec.function, f"random_{k}", "random") for k in range(random_cases)]
+            if spec.backward or spec.data.get("gradient_of_output"):
+                refs.append(CaseRef(spec.function, "gradcheck", "gradcheck"))
+        return refs
+
+    def run(self, ref: CaseRef) -> Verdict:
+        spec = self.suite.specs[ref.function]
+        try:
+            inputs, expected = load_inputs_and_expected(spec, ref, self.random_seed, self._manifest)
+            if ref.kind == "gradcheck":
+                return self._gradcheck(spec, inputs)
+            return self._judge(spec, self._cast(inputs), expected)
+        except _Abort as abort:
+            return abort.verdict
+        except fixtures.FixtureError as exc:
+            return Verdict(ERROR, f"conformance data problem (not your code): {exc}")
+
+    # ----------------------------------------------------------------- helpers
+    def _cast(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        if self.dtype == "float64":
+            return inputs
+        return {k: v.astype(self.dtype) if v.dtype.kind == "f" else v for k, v in inputs.items()}
+
+    def _function(self, name: str, needed_by: str | None = None):
+        fn = getattr(self.module, name, None)
+        if callable(fn):
+            return fn
+        if needed_by:
+            raise _Abort(FAIL, f"`{needed_by}` is judged with the cache of the target's own `{name}`, "
+                               f"and the target has no function `{name}`")
+        raise _Abort(MISSING, f"target has no function `{name}`")
+
+    def _call(self, fn, args: list, what: str):
+        try:
+            return fn(*args)
+        except Exception as exc:  # noqa: BLE001 - the target's failure is its verdict
+            raise _Abort(ERROR, f"{what} raised {type(exc).__name__}: {exc}\n"
+                                f"{_target_frames_only(exc, self.file)}") from None
+
+    def _arguments(self, spec: Spec, inputs: dict[str, np.ndarray], cache: Any = None) -> list:
+        """Fresh copies of the inputs; dicts also carry the alias keys (seed 000's U, W, V...)."""
+        args = calling.arguments(spec, inputs, cache)
+        fields = alias_table(spec, "fields") or alias_table(spec.forward_spec() or spec, "fields")
+        for arg in args:
+            if isinstance(arg, dict):
+                for name, aliases in fields.items():
+                    if name in arg:
+                        arg.update({alias: arg[name].copy() for alias in aliases})
+        return args
+
+    def _cache(self, spec: Spec, inputs: dict[str, np.ndarray]) -> Any:
+        """The cache a backward is fed: the oracle's (dlai: the layout is the suite's
+        contract, so a wrong forward cannot hide a right backward) or the target's own."""
+        forward = spec.forward_spec()
+        if spec.backward["cache"] == "suite":
+            fwd_out = getattr(self.oracle, forward.function)(*self._arguments(forward, inputs))
+            return calling.name_outputs(forward, fwd_out)[calling.cache_output_name(forward)]
+        fn = self._function(forward.function, needed_by=spec.function)
+        named = self._structure(forward, self._call(fn, self._arguments(forward, inputs),
+                                                    f"your `{forward.function}` (building the cache for `{spec.function}`)"))
+        if isinstance(named, str):
+            raise _Abort(FAIL, f"your `{forward.function}` (building the cache for `{spec.function}`): {named}")
+        return named[calling.cache_output_name(forward)]
+
+    def _structure(self, spec: Spec, result: Any) -> dict[str, Any] | str:
+        """The target's result as {output name: value}, or a message saying what is wrong."""
+        kind, items = spec.returns["kind"], spec.outputs
+        names = [i["name"] for i in items]
+        if kind == "tuple":
+            if not isinstance(result, (tuple, list)):
+                return f"expected a tuple of {len(items)} ({', '.join(names)}), got {type(result).__name__}"
+            if len(result) != len(items):
+                return f"expected a tuple of {len(items)} ({', '.join(names)}), got {len(result)} values"
+            return dict(zip(names, result))
+        if kind == "dict":
+            if not isinstance(result, dict):
+                return f"expected a dict with keys {names}, got {type(result).__name__}"
+            aliases = alias_table(spec, "returns")
+            named, missing = {}, []
+            for name in names:
+                key = next((k for k in [name, *aliases.get(name, [])] if k in result), None)
+                if key is None:
+                    missing.append(name)
+                else:
+                    named[name] = result[key]
+            if missing:
+                return f"the returned dict lacks key(s) {missing}; it has {sorted(map(str, result))}"
+            return named
+        if isinstance(result, (tuple, list)) and len(result) == 1:
+            return f"expected a single {kind}, got a {type(result).__name__} of one item"
+        return {names[0]: result}
+
+    @staticmethod
+    def _mutations(spec: Spec, args: list, inputs: dict[str, np.ndarray]) -> list[str]:
+        """Names of the arguments the target modified in place."""
+        changed = []
+        for param, arg in zip(spec.parameters, args):
+            name = param["name"]
+            pairs = ([(name, arg, inputs.get(name))] if isinstance(arg, np.ndarray)
+                     else [(f"{name}['{f}']", arg.get(f), inputs.get(f"{name}.{f}")) for f in param.get("fields", {})]
+                     if isinstance(arg, dict) else [])
+            for label, after, before in pairs:
+                if before is not None and not (isinstance(after, np.ndarray) and after.shape == before.shape
+                                               and np.array_equal(after, before, equal_nan=True)):
+                    changed.append(label)
+        return changed
+
+    # ------------------------------------------------------------------ judge
+    def _judge(self, spec: Spec, inputs: dict[str, np.ndarray], expected: dict[str, np.ndarray]) -> Verdict:
+        fn = self._function(spec.function)
+        cache = self._cache(spec, inputs) if spec.backward else None
+        args = self._arguments(spec, inputs, cache)
+        result = self._call(fn, args, f"`{spec.function}`")
+        problems = []
+        named = self._structure(spec, result)
+        if isinstance(named, str):
+            problems.append(f"return value: {named}")
+        else:
+            for item in spec.outputs:
+                if item["kind"] == "cache":
+                    continue
+                tol = spec.tolerance(item["name"], self.dtype)
+                mismatch = compare.compare(item["name"], named[item["name"]], expected[item["name"]],
+                                           tol["rtol"], tol["atol"], self.dtype)
+                if mismatch:
+                    problems.append(str(mismatch))
+        for label in self._mutations(spec, args, inputs):
+            problems.append(f"modified its input `{label}` in place: a caller's data must not change "
+                            f"(work on a copy, e.g. x = x.copy(), or avoid in-place operators like +=)")
+        if problems:
+            return Verdict(FAIL, "\n".join(problems))
+        return Verdict(PASS)
+
+    # -------------------------------------------------------------- gradcheck
+    def _gradcheck(self, spec: Spec, inputs: dict[str, np.ndarray]) -> Verdict:
+        """Central differences of the target's own forward against its own backward."""
+        if self.dtype != "float64":
+            return Verdict(SKIP, "numerical gradient checks run in float64 mode only")
+        inputs = {k: v.copy() for k, v in inputs.items()}  # perturbed in place below
+        if spec.backward:
+            forward = spec.forward_spec()
+            fwd_fn = self._function(forward.function, needed_by=spec.function)
+            bwd_fn = self._function(spec.function)
+            upstream_map = spec.backward["upstream"]
+            upstream = {name: inputs.pop(name) for name in upstream_map}  # the case's random upstream gradients
+
+            def forward_outputs() -> dict[str, Any]:
+                named = self._structure(forward, self._call(fwd_fn, self._arguments(forward, inputs),
+                                                            f"your `{forward.function}`"))
+                if isinstance(named, str):
+                    raise _Abort(FAIL, f"your `{forward.function}`: {named}")
+                return named
+
+            def loss() -> float:
+                out = forward_outputs()
+                return sum(float(np.sum(np.asarray(out[o], dtype=float) * upstream[u])) for u, o in upstream_map.items())
+
+            cache = forward_outputs()[calling.cache_output_name(forward)]
+            up_inputs = {**inputs, **upstream}
+            grads = self._structure(spec, self._call(bwd_fn, self._arguments(spec, up_inputs, cache), f"`{spec.function}`"))
+            wrt = spec.backward["gradients"]
+        else:
+            fn = self._function(spec.function)
+            loss_name = spec.data["gradient_of_output"]["loss"]
+
+            def loss() -> float:
+                named = self._structure(spec, self._call(fn, self._arguments(spec, inputs), f"`{spec.function}`"))
+                if isinstance(named, str):
+                    raise _Abort(FAIL, named)
+                return float(np.asarray(named[loss_name]))
+
+            grads = self._structure(spec, self._call(fn, self._arguments(spec, inputs), f"`{spec.function}`"))
+            wrt = spec.data["gradient_of_output"]["gradients"]
+        if isinstance(grads, str):
+            return Verdict(FAIL, f"return value: {grads}")
+        problems, errors = [], {}
+        for grad_name, input_path in wrt.items():
+            analytic = compare.as_numeric_array(grads[grad_name])
+            numeric = gradcheck.numerical_gradient(loss, inputs[input_path])
+            if isinstance(analytic, str) or analytic.shape != numeric.shape:
+                got = analytic if isinstance(analytic, str) else f"shape {analytic.shape}"
+                problems.append(f"{grad_name}: cannot compare with d loss / d {input_path} of shape {numeric.shape}: {got}")
+                continue
+            err = gradcheck.normwise_relative_error(analytic, numeric)
+            errors[grad_name] = err
+            if not err <= GRADCHECK_TOLERANCE:
+                idx = np.unravel_index(int(np.argmax(np.abs(analytic - numeric))), numeric.shape)
+                problems.append(f"{grad_name} disagrees with the numerical gradient of your forward with respect to "
+                                f"{input_path}: relative error {err:.3g} > {GRADCHECK_TOLERANCE:g}; worst at "
+                                f"{list(map(int, idx))}: backward {analytic[idx]:.10g}, numerical {numeric[idx]:.10g}")
+        if problems:
+            return Verdict(FAIL, "your own forward and backward disagree (central differences, random upstream "
+                                 "gradient):\n" + "\n".join(problems), {"errors": errors})
+        return Verdict(PASS, details={"errors": errors})

@@ -1,0 +1,152 @@
+"""pytest plugin: ``pytest --target=my_rnn.py`` runs the conformance suite against a target.
+
+Thin by design: it adds options, turns the harness's items into pytest items, and turns
+verdicts into pytest outcomes. Without ``--target`` it changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+STATE = pytest.StashKey["ConformanceRun"]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("rnn-conformance", "conformance of an RNN implementation to the spec")
+    group.addoption("--target", metavar="MODULE_OR_FILE",
+                    help="the implementation to judge: a .py file or an importable module")
+    group.addoption("--suite", choices=("dlai", "cs231n"),
+                    help="which suite the target implements (default: detected from its functions)")
+    group.addoption("--random-cases", type=int, default=0, metavar="K",
+                    help="add K hidden random cases per function, checked against the oracle")
+    group.addoption("--random-seed", type=int, default=0, metavar="S", help="seed of the random cases")
+    group.addoption("--dtype", choices=("float64", "float32"), default="float64",
+                    help="cast inputs to this dtype and use the spec's tolerances for it")
+    group.addoption("--conformance-report", metavar="PATH", help="write a JSON report of every verdict")
+
+
+@dataclass
+class ConformanceRun:
+    harness: Any
+    target: str
+    suite: str
+    reason: str
+    spec_dir: Path
+    verdicts: dict[str, dict] = field(default_factory=dict)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    target = config.getoption("target")
+    if not target:
+        return
+    # Imported lazily: an ordinary pytest run (no --target) pays nothing for this plugin.
+    from conformance import paths
+    from conformance.harness import Harness
+    from conformance.spec import SpecError, load_all
+    from conformance.target import SuiteDetectionError, TargetImportError, detect_suite, load_target
+
+    try:
+        suites = load_all()
+        module = load_target(target)
+        if config.getoption("suite"):
+            suite, reason = config.getoption("suite"), "chosen with --suite"
+        else:
+            detection = detect_suite(module, suites)
+            suite, reason = detection.suite, detection.reason
+    except (TargetImportError, SuiteDetectionError, SpecError) as exc:
+        raise pytest.UsageError(f"rnn-conformance: {exc}") from None
+    harness = Harness(module, suites[suite], dtype=config.getoption("dtype"),
+                      random_seed=config.getoption("random_seed"))
+    spec_dir = paths.spec_dir() / suite
+    config.stash[STATE] = ConformanceRun(harness, getattr(module, "__file__", None) or target, suite, reason, spec_dir)
+    if config.args_source != pytest.Config.ArgsSource.ARGS:  # no paths given: run the packaged spec
+        config.args = [str(spec_dir)]
+
+
+def pytest_report_header(config: pytest.Config) -> list[str] | None:
+    run = config.stash.get(STATE, None)
+    if run is None:
+        return None
+    opts = config.option
+    return [f"rnn-conformance: target {run.target}",
+            f"rnn-conformance: suite {run.suite} ({run.reason})",
+            f"rnn-conformance: dtype {opts.dtype}, {opts.random_cases} random case(s) per function (seed {opts.random_seed})"]
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    run = parent.config.stash.get(STATE, None)
+    if run is None or file_path.suffix != ".json" or file_path.parent.resolve() != run.spec_dir.resolve():
+        return None
+    return SpecFile.from_parent(parent, path=file_path, nodeid=f"{run.suite}/{file_path.name}")
+
+
+class SpecFile(pytest.File):
+    """One function's spec file: its fixture cases, random cases and gradient check."""
+
+    def collect(self):
+        run = self.config.stash[STATE]
+        function = self.path.stem
+        for ref in run.harness.items(self.config.getoption("random_cases")):
+            if ref.function == function:
+                yield ConformanceItem.from_parent(self, name=ref.name, ref=ref)
+
+
+class ConformanceFailure(Exception):
+    """A verdict other than pass; its message is the whole failure report."""
+
+
+class ConformanceItem(pytest.Item):
+    def __init__(self, *, ref, **kwargs):
+        super().__init__(**kwargs)
+        self.ref = ref
+
+    def runtest(self) -> None:
+        run = self.config.stash[STATE]
+        verdict = run.harness.run(self.ref)
+        self.user_properties.append(("conformance", {"function": self.ref.function, "case": self.ref.case_id,
+                                                     "kind": self.ref.kind, "outcome": verdict.outcome,
+                                                     "message": verdict.message}))
+        if verdict.outcome == "skip":
+            pytest.skip(verdict.message)
+        if verdict.outcome != "pass":
+            raise ConformanceFailure(f"[{verdict.outcome}] {verdict.message}")
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, ConformanceFailure):
+            run = self.config.stash[STATE]
+            rerun = (f"pytest --target={shlex.quote(run.target)} --suite={run.suite} "
+                     f"-k {shlex.quote(self.ref.function + ' and ' + self.ref.case_id)}")
+            if self.ref.kind == "random":
+                rerun += f" --random-cases={self.config.option.random_cases} --random-seed={self.config.option.random_seed}"
+            return f"{self.ref.name}: {excinfo.value}\nrerun just this: {rerun}"
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self):
+        return self.path, None, self.name
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Collect verdicts (on the controller too, under xdist) for --conformance-report."""
+    for key, value in report.user_properties:
+        if key == "conformance" and report.when == "call":
+            _VERDICTS[report.nodeid] = value
+
+
+_VERDICTS: dict[str, dict] = {}
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    path = session.config.getoption("conformance_report", None)
+    run = session.config.stash.get(STATE, None)
+    if not path or run is None or hasattr(session.config, "workerinput"):
+        return
+    from conformance.report import conformance_report
+
+    Path(path).write_text(json.dumps(conformance_report(run.target, run.suite, run.harness.suite, _VERDICTS.values()),
+                                     indent=2) + "\n")

@@ -1,0 +1,114 @@
+"""Load the module under test and decide which suite it implements.
+
+A target is a ``.py`` file or an importable module name. Importing it runs its code:
+failures become :class:`TargetImportError` with the target's own file and line, never a
+traceback through this package.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from conformance.spec import Suite
+
+
+class TargetImportError(Exception):
+    """The target could not be imported; ``str()`` names the file and line."""
+
+
+class SuiteDetectionError(Exception):
+    """No suite, or more than one, fits the target's functions."""
+
+
+def _target_frames_only(exc: BaseException, target_file: str | None) -> str:
+    """The traceback of an exception raised by target code, keeping the target's frames."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if target_file:
+        own = [f for f in frames if Path(f.filename).resolve() == Path(target_file).resolve()]
+        frames = traceback.StackSummary.from_list(own or frames[-1:])
+    lines = "".join(traceback.format_list(frames))
+    return f"{lines}{type(exc).__name__}: {exc}"
+
+
+def load_target(target: str) -> ModuleType:
+    """Import ``target`` (a path to a .py file, or a dotted module name)."""
+    path = Path(target)
+    if target.endswith(".py") or path.is_file():
+        if not path.is_file():
+            raise TargetImportError(f"target file not found: {target}")
+        path = path.resolve()
+        name = f"rnn_conformance_target_{path.stem}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        # The target's own folder first, so its sibling imports resolve as when run by hand.
+        sys.path.insert(0, str(path.parent))
+        try:
+            spec.loader.exec_module(module)
+        except SyntaxError as exc:
+            del sys.modules[name]
+            raise TargetImportError(f"{exc.filename}:{exc.lineno}: SyntaxError: {exc.msg}\n"
+                                    f"    {(exc.text or '').rstrip()}") from None
+        except BaseException as exc:  # noqa: BLE001 - any failure of untrusted import code is reported
+            del sys.modules[name]
+            raise TargetImportError(f"importing {path} raised:\n{_target_frames_only(exc, str(path))}") from None
+        return module
+    try:
+        return importlib.import_module(target)
+    except SyntaxError as exc:
+        raise TargetImportError(f"{exc.filename}:{exc.lineno}: SyntaxError: {exc.msg}") from None
+    except ModuleNotFoundError as exc:
+        if exc.name == target.split(".")[0] or target.startswith(str(exc.name)):
+            raise TargetImportError(f"no module named {target!r} (give a .py path or an importable module)") from None
+        raise TargetImportError(f"importing {target} raised:\n{_target_frames_only(exc, None)}") from None
+    except BaseException as exc:  # noqa: BLE001
+        raise TargetImportError(f"importing {target} raised:\n{_target_frames_only(exc, None)}") from None
+
+
+def target_file(module: ModuleType) -> str | None:
+    return getattr(module, "__file__", None)
+
+
+@dataclass(frozen=True)
+class Detection:
+    suite: str
+    reason: str
+
+
+def _score(module: ModuleType, suite: Suite) -> tuple[int, int]:
+    """(functions present by name, of those, how many take the spec's number of parameters)."""
+    present = fitting = 0
+    for spec in suite:
+        fn = getattr(module, spec.function, None)
+        if not callable(fn):
+            continue
+        present += 1
+        try:
+            params = inspect.signature(fn).parameters.values()
+        except (TypeError, ValueError):
+            continue
+        required = sum(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+        fitting += required == sum(1 for p in spec.parameters if p["kind"] != "flag")
+    return present, fitting
+
+
+def detect_suite(module: ModuleType, suites: dict[str, Suite]) -> Detection:
+    """The suite whose function names and signatures fit the target best."""
+    scores = {name: _score(module, suite) for name, suite in suites.items()}
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    summary = ", ".join(f"{name}: {p} of {len(suites[name].specs)} functions, {f} with matching signatures"
+                        for name, (p, f) in ranked)
+    (best, best_score), (_, second_score) = ranked[0], ranked[1]
+    if best_score[0] == 0:
+        raise SuiteDetectionError(f"the target defines none of the functions of any suite ({summary}); "
+                                  f"is it the right file? Use --suite=dlai|cs231n to force one.")
+    if best_score == second_score:
+        raise SuiteDetectionError(f"cannot tell which suite the target implements ({summary}); use --suite=dlai|cs231n")
+    return Detection(best, f"detected from function names and signatures ({summary})")
