@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from conformance import calling, compare, fixtures, gradcheck
+from conformance import calling, compare, diagnose, fixtures, gradcheck
 from conformance.cases import CaseRef, load_inputs_and_expected
 from conformance.spec import Spec, Suite, alias_table
 from conformance.target import _target_frames_only, target_file
@@ -36,6 +36,13 @@ class _Abort(Exception):
     def __init__(self, outcome: str, message: str):
         super().__init__(message)
         self.verdict = Verdict(outcome, message)
+
+
+def calling_layout(forward: Spec) -> str:
+    """A forward's cache layout as a student reads it: (a_next, a_prev, xt, parameters)."""
+    item = next(i for i in forward.outputs if i["kind"] == "cache")
+    names = [e if isinstance(e, str) else f"[list of {e['list_of']} caches]" for e in item.get("layout", [])]
+    return "(" + ", ".join(names) + ")"
 
 
 class Harness:
@@ -166,25 +173,41 @@ class Harness:
                     changed.append(label)
         return changed
 
+    @staticmethod
+    def _cache_note(spec: Spec) -> str:
+        """For a dlai backward: the cache it was fed, so an unpacking error explains itself."""
+        if not spec.backward or spec.backward["cache"] != "suite":
+            return ""
+        layout = calling_layout(spec.forward_spec())
+        return f" (fed the suite's cache from `{spec.backward['forward']}`: {layout})"
+
     # ------------------------------------------------------------------ judge
     def _judge(self, spec: Spec, inputs: dict[str, np.ndarray], expected: dict[str, np.ndarray]) -> Verdict:
         fn = self._function(spec.function)
         cache = self._cache(spec, inputs) if spec.backward else None
         args = self._arguments(spec, inputs, cache)
-        result = self._call(fn, args, f"`{spec.function}`")
-        problems = []
+        result = self._call(fn, args, f"`{spec.function}`" + self._cache_note(spec))
+        problems, wrong = [], set()
         named = self._structure(spec, result)
         if isinstance(named, str):
             problems.append(f"return value: {named}")
         else:
             for item in spec.outputs:
+                name = item["name"]
                 if item["kind"] == "cache":
                     continue
-                tol = spec.tolerance(item["name"], self.dtype)
-                mismatch = compare.compare(item["name"], named[item["name"]], expected[item["name"]],
-                                           tol["rtol"], tol["atol"], self.dtype)
+                tol = spec.tolerance(name, self.dtype)
+                mismatch = compare.compare(name, named[name], expected[name], tol["rtol"], tol["atol"], self.dtype)
                 if mismatch:
+                    wrong.add(name)
                     problems.append(str(mismatch))
+                    why = diagnose.explain(self.suite.name, spec.function, name, inputs,
+                                           compare.as_numeric_array(named[name]), expected[name])
+                    if why:
+                        problems.append(f"why: {why}")
+            pattern = diagnose.explain_pattern(self.suite.name, spec.function, wrong)
+            if pattern:
+                problems.append(f"why: {pattern}")
         for label in self._mutations(spec, args, inputs):
             problems.append(f"modified its input `{label}` in place: a caller's data must not change "
                             f"(work on a copy, e.g. x = x.copy(), or avoid in-place operators like +=)")

@@ -115,7 +115,8 @@ class ConformanceItem(pytest.Item):
         if verdict.outcome == "skip":
             pytest.skip(verdict.message)
         if verdict.outcome != "pass":
-            raise ConformanceFailure(f"[{verdict.outcome}] {verdict.message}")
+            prefix = {"missing": "", "fail": ""}.get(verdict.outcome, f"{verdict.outcome}: ")
+            raise ConformanceFailure(prefix + verdict.message)
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, ConformanceFailure):
@@ -124,7 +125,7 @@ class ConformanceItem(pytest.Item):
                      f"-k {shlex.quote(self.ref.function + ' and ' + self.ref.case_id)}")
             if self.ref.kind == "random":
                 rerun += f" --random-cases={self.config.option.random_cases} --random-seed={self.config.option.random_seed}"
-            return f"{self.ref.name}: {excinfo.value}\nrerun just this: {rerun}"
+            return f"{excinfo.value}\n[{run.suite} {self.ref.name}] rerun just this: {rerun}"
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self):
