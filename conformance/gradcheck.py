@@ -126,12 +126,9 @@ def normwise_relative_error(a: np.ndarray, b: np.ndarray, floor: float = 1e-8) -
 
 
 def worst_element(a: np.ndarray, b: np.ndarray) -> tuple[int, ...]:
-    """Index of the largest ``|a - b|`` (first one on ties); ``()`` for 0-d arrays.
+    """Index of the largest ``|a - b|``: the first NaN if any, else the first maximum.
 
-    a, b: the same shape, not empty.
+    a, b: the same shape, not empty. ``()`` for 0-d arrays.
     """
     a, b = _same_shape(a, b)
-    diff = np.abs(a - b)
-    # nan marks a broken value: report it before any finite difference.
-    diff = np.where(np.isnan(diff), np.inf, diff)
-    return tuple(int(i) for i in np.unravel_index(int(np.argmax(diff)), a.shape))
+    return tuple(int(i) for i in np.unravel_index(int(np.argmax(np.abs(a - b))), a.shape))

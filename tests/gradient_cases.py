@@ -236,7 +236,8 @@ def run_check(check: GradientCheck, dims: Mapping[str, int], module: ModuleType,
             return float(run()[0])
     else:
         upstream = [rng.randn(*np.shape(outputs[k])) for k in check.outputs]
-        returned = getattr(module, check.backward)(*upstream, outputs[-1])
+        # Copies: a backward that writes into its upstream gradient must not change the loss.
+        returned = getattr(module, check.backward)(*[u.copy() for u in upstream], outputs[-1])
 
         def loss() -> float:
             out = run()
