@@ -112,8 +112,9 @@ def compare(output: str, value: Any, want: np.ndarray, rtol: float, atol: float,
     if bad_nan.any():
         idx = tuple(int(i) for i in np.argwhere(bad_nan)[0])
         return Mismatch(output, f"{int(bad_nan.sum())} of {want.size} elements are not finite; first at {list(idx)}: "
-                                f"got {got64[idx]}, expected {_fmt(want[idx])} — overflow in exp? "
-                                f"(shift by the max before exp; a stable sigmoid)")
+                                f"got {got64[idx]}, expected {_fmt(want[idx])} — hint: exp overflowed, or every exp in a "
+                                f"column underflowed to 0 and 0/0 followed; shift each column by its own max "
+                                f"(axis=0, keepdims=True) in a softmax, use a stable sigmoid, never log(0)")
     diff = np.abs(got64 - want)
     allowed = atol + rtol * np.abs(want)
     bad = diff > allowed

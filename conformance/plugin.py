@@ -65,6 +65,8 @@ def pytest_configure(config: pytest.Config) -> None:
                       random_seed=config.getoption("random_seed"))
     spec_dir = paths.spec_dir() / suite
     config.stash[STATE] = ConformanceRun(harness, getattr(module, "__file__", None) or target, suite, reason, spec_dir)
+    config.pluginmanager.register(ReportCollector(config.stash[STATE], config.getoption("conformance_report")),
+                                  "rnn-conformance-report")
     if config.args_source != pytest.Config.ArgsSource.ARGS:  # no paths given: run the packaged spec
         config.args = [str(spec_dir)]
 
@@ -132,22 +134,41 @@ class ConformanceItem(pytest.Item):
         return self.path, None, self.name
 
 
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """Collect verdicts (on the controller too, under xdist) for --conformance-report."""
-    for key, value in report.user_properties:
-        if key == "conformance" and report.when == "call":
-            _VERDICTS[report.nodeid] = value
+class ReportCollector:
+    """Gathers verdicts (on the controller too, under xdist) and writes --conformance-report."""
 
+    def __init__(self, run: ConformanceRun, path: str | None):
+        self.run = run
+        self.path = path
 
-_VERDICTS: dict[str, dict] = {}
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for key, value in report.user_properties:
+            if key == "conformance" and report.when == "call":
+                self.run.verdicts[report.nodeid] = value
 
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        """One line per function: what a student looks at first."""
+        from conformance.report import conformance_report
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    path = session.config.getoption("conformance_report", None)
-    run = session.config.stash.get(STATE, None)
-    if not path or run is None or hasattr(session.config, "workerinput"):
-        return
-    from conformance.report import conformance_report
+        if not self.run.verdicts:
+            return
+        report = conformance_report(self.run.target, self.run.suite, self.run.harness.suite, self.run.verdicts.values())
+        tr = terminalreporter
+        tr.section(f"rnn-conformance: {self.run.suite} suite, {report['totals']['functions_passing']} of "
+                   f"{report['totals']['functions']} functions conform")
+        for name, f in report["functions"].items():
+            if f["status"] == "not run":
+                continue
+            total = f["passed"] + f["failed"]
+            failed = [c["case"] for c in f["cases"] if c["outcome"] not in ("pass", "skip")]
+            detail = "" if not failed else " — failing: " + ", ".join(failed[:6]) + (" ..." if len(failed) > 6 else "")
+            tr.line(f"{f['status'].upper():8} {name:26} {f['passed']:3}/{total:<3}{detail}",
+                    green=f["status"] == "pass", red=f["status"] in ("fail", "error"), yellow=f["status"] == "missing")
 
-    Path(path).write_text(json.dumps(conformance_report(run.target, run.suite, run.harness.suite, _VERDICTS.values()),
-                                     indent=2) + "\n")
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if not self.path or hasattr(session.config, "workerinput"):
+            return
+        from conformance.report import conformance_report
+
+        report = conformance_report(self.run.target, self.run.suite, self.run.harness.suite, self.run.verdicts.values())
+        Path(self.path).write_text(json.dumps(report, indent=2) + "\n")
