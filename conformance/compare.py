@@ -33,6 +33,8 @@ def as_numeric_array(value: Any) -> np.ndarray | str:
     Anything np.asarray turns into a numeric array is accepted (lists, torch tensors on
     the CPU). The result is a fresh ndarray, so an object's own __eq__ can't lie.
     """
+    if hasattr(value, "type_name") and type(value).__name__ == "Handle":  # an object left in the worker
+        return f"returned a {value.type_name}, which is not a numeric array"
     if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor, without importing torch
         value = value.detach().cpu().numpy()
     try:

@@ -17,6 +17,7 @@ import numpy as np
 
 from conformance import calling, compare, diagnose, fixtures, gradcheck
 from conformance.cases import CaseRef, load_inputs_and_expected
+from conformance.isolation import TargetRaised, WorkerFailure
 from conformance.spec import Spec, Suite, alias_table
 from conformance.target import _target_frames_only, target_file
 
@@ -106,6 +107,10 @@ class Harness:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 return fn(*args)
+        except WorkerFailure as exc:  # isolated: the worker hung, died or broke the protocol
+            raise _Abort(ERROR, f"{what}: {exc}") from None
+        except TargetRaised as exc:  # isolated: raised in the worker, its frames already cut
+            raise _Abort(ERROR, f"{what} raised {exc.type_name}: {exc}\n{exc.remote_traceback}") from None
         except Exception as exc:  # noqa: BLE001 - the target's failure is its verdict
             raise _Abort(ERROR, f"{what} raised {type(exc).__name__}: {exc}\n"
                                 f"{_target_frames_only(exc, self.file)}") from None

@@ -29,6 +29,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--dtype", choices=("float64", "float32"), default="float64",
                     help="cast inputs to this dtype and use the spec's tolerances for it")
     group.addoption("--conformance-report", metavar="PATH", help="write a JSON report of every verdict")
+    group.addoption("--isolate", action="store_true",
+                    help="run the target in a separate worker process with a timeout and resource limits")
+    group.addoption("--timeout", type=float, default=10.0, metavar="S",
+                    help="with --isolate: seconds allowed per call of the target (default 10)")
+    group.addoption("--memory-mb", type=int, default=1024, metavar="M",
+                    help="with --isolate: memory the target may allocate, in MB (default 1024)")
 
 
 @dataclass
@@ -53,7 +59,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
     try:
         suites = load_all()
-        module = load_target(target)
+        if config.getoption("isolate"):
+            from conformance.isolation import IsolatedTarget
+
+            module = IsolatedTarget(target, config.getoption("timeout"), config.getoption("memory_mb"))
+            config.add_cleanup(module.close)
+        else:
+            module = load_target(target)
         if config.getoption("suite"):
             suite, reason = config.getoption("suite"), "chosen with --suite"
         else:
@@ -76,7 +88,8 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     if run is None:
         return None
     opts = config.option
-    return [f"rnn-conformance: target {run.target}",
+    isolation = getattr(run.harness.module, "describe", None)
+    return [f"rnn-conformance: target {run.target}" + (f" (isolated: {isolation()})" if isolation else ""),
             f"rnn-conformance: suite {run.suite} ({run.reason})",
             f"rnn-conformance: dtype {opts.dtype}, {opts.random_cases} random case(s) per function (seed {opts.random_seed})"]
 
