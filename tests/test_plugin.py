@@ -172,3 +172,18 @@ def test_plugin_is_inert_without_target(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
     assert "rnn-conformance:" not in result.stdout.str()  # no header line (the plugin list names it)
+
+
+def test_isolated_run_gives_the_same_verdicts(pytester: pytest.Pytester) -> None:
+    _, in_process = run(pytester, TARGETS / "seed004_dlai.py")
+    result, isolated = run(pytester, TARGETS / "seed004_dlai.py", "--isolate")
+    result.stdout.fnmatch_lines(["rnn-conformance: target *seed004_dlai.py (isolated: worker process*"])
+    assert isolated["functions"] == in_process["functions"]
+
+
+def test_isolated_hang_times_out_and_the_rest_still_runs(pytester: pytest.Pytester) -> None:
+    hang = pytester.makepyfile(hang="from oracle.dlai import *\n\ndef sigmoid(x):\n    while True:\n        pass\n")
+    result, report = run(pytester, hang, "--isolate", "--timeout=1", "-k", "sigmoid and one_element or softmax")
+    result.stdout.fnmatch_lines(["error: `sigmoid`: the call did not finish within 1 s; the worker was killed*"])
+    assert report["functions"]["sigmoid"]["status"] == "error"
+    assert report["functions"]["softmax"]["status"] == "pass"
