@@ -70,6 +70,7 @@ def write_fixture(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
             np.lib.format.write_array(member, np.array(arrays[key], order="C"), allow_pickle=False)
             info = zipfile.ZipInfo(f"{key}.npy", date_time=_ZIP_EPOCH)
             info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_STORED  # stored: bytes independent of the zlib version
             archive.writestr(info, member.getvalue())
     path.write_bytes(buffer.getvalue())
 
