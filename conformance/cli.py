@@ -1,4 +1,4 @@
-"""``rnn-conformance``: list, validate and regenerate the spec's fixtures (grade comes later)."""
+"""``rnn-conformance``: grade submissions; list, validate and regenerate the spec's fixtures."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from conformance import fixtures, paths
 from conformance.regen import RegenRefused, regenerate
@@ -60,9 +61,60 @@ def cmd_regen(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    """Grade, print the table; exit 0 whenever the grader itself worked, whatever the grades."""
+    from conformance.grade import GradeError, grade  # lazily: the other subcommands never need it
+    from conformance.grade_console import print_summary
+
+    started = time.perf_counter()
+    try:
+        results = grade(args.submissions, args.out, suite=args.suite, jobs=args.jobs, timeout=args.timeout,
+                        memory_mb=args.memory_mb, random_cases=args.random_cases, random_seed=args.random_seed,
+                        isolate=not args.in_process, junit=args.junit)
+    except GradeError as exc:
+        print(f"grade: {exc}", file=sys.stderr)
+        return 2
+    print_summary(results, args.out, time.perf_counter() - started)
+    return 0
+
+
+def add_grade_parser(sub) -> None:
+    from conformance import grade as g  # the defaults live with the grader
+
+    p = sub.add_parser("grade", help="grade submissions into Gradescope results.json, summary.csv/json, JUnit",
+                       description="Grade each SUBMISSION (a .py file, or a folder: its only .py file, else the "
+                                   "only one defining a suite function) in parallel, writing OUT/<submission>/"
+                                   "results.json and OUT/summary.csv, OUT/summary.json as each one finishes. "
+                                   "Exits 0 when the grader worked, even if submissions failed.")
+    p.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION", help="a .py file or a folder")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="where the reports go (created)")
+    p.add_argument("--suite", choices=SUITES,
+                   help="the suite every submission implements (default: detected per submission; "
+                        "give it for a class, so every row has the same max_score)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="submissions graded at once (default: the number of cores)")
+    p.add_argument("--timeout", type=float, default=g.DEFAULT_TIMEOUT, metavar="S",
+                   help=f"seconds per call of the submission (default: {g.DEFAULT_TIMEOUT:g}); after a timeout "
+                        "the rest of that function's items are not run")
+    p.add_argument("--memory-mb", type=int, default=g.DEFAULT_MEMORY_MB, metavar="M",
+                   help=f"memory limit of the isolated worker, in MB (default: {g.DEFAULT_MEMORY_MB})")
+    p.add_argument("--random-cases", type=int, default=g.DEFAULT_RANDOM_CASES, metavar="K",
+                   help=f"hidden random cases per function; their reports never show values "
+                        f"(default: {g.DEFAULT_RANDOM_CASES})")
+    p.add_argument("--random-seed", type=int, default=g.DEFAULT_RANDOM_SEED, metavar="S",
+                   help=f"seed of the hidden cases (default: {g.DEFAULT_RANDOM_SEED}; choose your own and keep it "
+                        "private)")
+    p.add_argument("--junit", action="store_true", help="also write OUT/<submission>/junit.xml")
+    p.add_argument("--in-process", action="store_true",
+                   help="run submissions inside the grading processes, without isolation: faster, but ONLY for "
+                        "trusted code (a crash, exit or hang in C takes the grading process down)")
+    p.set_defaults(func=cmd_grade)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rnn-conformance", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+    add_grade_parser(sub)
     for name, func, help_ in (("list", cmd_list, "suites, functions and cases as a table"),
                               ("validate", cmd_validate, "check spec files, fixtures, checksums and published values"),
                               ("regen", cmd_regen, "regenerate fixtures with the oracle (source checkout only)")):

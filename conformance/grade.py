@@ -1,0 +1,179 @@
+"""``rnn-conformance grade``: grade many submissions in parallel into report files.
+
+The main process picks each submission's file, forks a pool of grading processes (one
+submission at a time each, single-threaded), and writes the reports as each submission
+finishes: its ``results.json`` (and ``junit.xml``), then ``summary.csv`` and
+``summary.json`` rewritten whole. A grader that dies half-way leaves every finished
+result on disk.
+
+What crosses back from a grading process is a dict of builtins made by our own code
+(scoring.SubmissionResult.to_dict). With isolation the target never runs in a grading
+process, so that pickle is ours; with ``isolate=False`` the target runs there, which is
+why in-process grading is for trusted code only.
+
+A grading process that dies (in-process: the target called ``os._exit`` or crashed)
+breaks the pool. The submissions it was running are then graded again one at a time, each
+in a fresh pool, so the culprit is named and the others still get their grade.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+from conformance import grade_reports
+from conformance.grade_console import ProgressDisplay
+from conformance.grade_submission import error_for, grade_submission
+from conformance.scoring import SubmissionResult
+from conformance.spec import Suite, load_all
+from conformance.submissions import collect
+
+DEFAULT_TIMEOUT = 10.0  # seconds per call: a right answer takes milliseconds, a slow loop < 1 s
+DEFAULT_MEMORY_MB = 1024
+DEFAULT_RANDOM_CASES = 2  # per function: catches answers memorised from the fixtures
+DEFAULT_RANDOM_SEED = 0  # instructors: choose your own, and keep it to yourself
+_POLL_S = 0.2  # how often the wait loop redraws the progress bar
+_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+# Set in the main process before the fork, inherited by the grading processes.
+_SUITES: dict[str, Suite] | None = None
+
+
+class GradeError(Exception):
+    """The grader cannot start (not a problem of any one submission)."""
+
+
+def isolation_available() -> bool:
+    try:
+        import conformance.isolation  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _cores() -> int:
+    """The cores this process may use (a container's CPU set, not the machine's count)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _grade_job(job: dict[str, Any]) -> dict[str, Any]:
+    """Runs in a grading process; returns plain data."""
+    suites = _SUITES if _SUITES is not None else load_all()
+    try:
+        result = grade_submission(job, suites)
+    except Exception as exc:  # noqa: BLE001 - a grader bug costs one submission, not the run
+        result = error_for(job, suites, f"the grader failed on this submission: {type(exc).__name__}: {exc}")
+    return result.to_dict()
+
+
+class _Board:
+    """The finished results, and the report files that mirror them."""
+
+    def __init__(self, out: Path, suites: dict[str, Suite], suite: str | None, expected: int,
+                 order: list[str], junit: bool, display: ProgressDisplay):
+        self.out, self.suites, self.expected, self.junit, self.display = out, suites, expected, junit, display
+        self.suite_names = [suite] if suite else []
+        self.order = {name: k for k, name in enumerate(order)}
+        self.results: list[SubmissionResult] = []
+
+    def ordered(self) -> list[SubmissionResult]:
+        return sorted(self.results, key=lambda r: self.order[r.name])
+
+    def write_class(self) -> None:
+        grade_reports.write_class(self.out, self.ordered(), self.suites, self.suite_names, self.expected)
+
+    def finish(self, result: SubmissionResult) -> None:
+        self.results.append(result)
+        grade_reports.write_submission(self.out, result, self.junit)
+        self.write_class()
+        self.display.advance(result)
+
+
+def _run_round(jobs: list[dict], width: int, finish: Callable[[SubmissionResult], None],
+               display: ProgressDisplay) -> list[dict]:
+    """Grade ``jobs`` in a fresh pool of ``width`` processes; return those its breaking lost."""
+    suites = _SUITES
+    lost = []
+    # Created, and its processes forked (all at the first submit, "fork" context), while this
+    # process has no other thread: the progress bar draws from this loop, not a thread.
+    executor = ProcessPoolExecutor(max_workers=width, mp_context=multiprocessing.get_context("fork"))
+    try:
+        futures = {executor.submit(_grade_job, job): job for job in jobs}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=_POLL_S, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: futures[f]["index"]):
+                job = futures[future]
+                try:
+                    data = future.result()
+                except BrokenProcessPool:
+                    lost.append(job)
+                    continue
+                except BaseException as exc:  # noqa: BLE001 - raised in the grading process, for this job only
+                    finish(error_for(job, suites, f"the grader failed on this submission: {type(exc).__name__}: {exc}"))
+                    continue
+                finish(SubmissionResult.from_dict(data))
+            display.tick()
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+    return lost
+
+
+def _run_all(jobs: list[dict], width: int, finish: Callable[[SubmissionResult], None],
+             display: ProgressDisplay) -> None:
+    lost = _run_round(jobs, width, finish, display) if jobs else []
+    for job in lost:  # alone in its own pool: if that one breaks too, this submission broke it
+        for culprit in _run_round([job], 1, finish, display):
+            mode = ("isolated mode: this is a grader bug, please report it" if culprit["isolate"] else
+                    "in-process mode: the submission crashed or exited the grader; grade it with isolation")
+            finish(error_for(culprit, _SUITES, f"the grading process died while grading this submission ({mode})"))
+
+
+def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: int | None = None,
+          timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB,
+          random_cases: int = DEFAULT_RANDOM_CASES, random_seed: int = DEFAULT_RANDOM_SEED,
+          isolate: bool = True, junit: bool = False, progress: bool | None = None) -> list[SubmissionResult]:
+    """Grade every submission (a .py file or a folder, see conformance.submissions) into ``out``.
+
+    jobs: grading processes (default: the number of cores); timeout: seconds per call;
+    memory_mb: the worker's address-space limit (isolated mode); random_cases: hidden random
+    cases per function, drawn from random_seed; progress: show a progress bar (default: on
+    a terminal). Returns one result per submission, in the order given. Raises GradeError
+    only when no submission can be graded at all (bad options, isolation unavailable).
+    """
+    global _SUITES
+    if isolate and not isolation_available():
+        raise GradeError("isolated grading is not available in this installation (no conformance.isolation); "
+                         "use --in-process, for trusted code only")
+    if timeout <= 0 or memory_mb <= 0 or random_cases < 0:
+        raise GradeError("--timeout and --memory-mb must be positive and --random-cases not negative")
+    for var in _THREAD_VARS:  # one BLAS thread per process: predictable timing, no oversubscription
+        os.environ[var] = "1"
+    _SUITES = suites = load_all()
+    if suite is not None and suite not in suites:
+        raise GradeError(f"unknown suite {suite!r}; choose one of {sorted(suites)}")
+    picked = collect([Path(p) for p in submissions], suites, suite)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    display = ProgressDisplay(len(picked), enabled=progress)
+    board = _Board(out, suites, suite, len(picked), [s.name for s in picked], junit, display)
+    board.write_class()  # from the start: a summary with its header, whatever happens next
+    jobs_list = [{"index": k, "name": s.name, "source": s.source, "file": s.file, "error": s.error,
+                  "suite": suite, "timeout": float(timeout), "memory_mb": int(memory_mb),
+                  "random_cases": int(random_cases), "random_seed": int(random_seed), "isolate": bool(isolate)}
+                 for k, s in enumerate(picked)]
+    for job in jobs_list:  # no file picked: nothing to run, the reason is the result
+        if job["file"] is None:
+            board.finish(error_for(job, suites, job["error"]))
+    runnable = [j for j in jobs_list if j["file"] is not None]
+    width = max(1, min(jobs or _cores(), len(runnable) or 1))
+    try:
+        _run_all(runnable, width, board.finish, display)
+    finally:
+        display.close()
+    return board.ordered()

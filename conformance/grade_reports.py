@@ -1,0 +1,191 @@
+"""The grader's files: per submission a Gradescope ``results.json`` (and ``junit.xml`` on
+request), per class ``summary.csv`` and ``summary.json``.
+
+Every file is written whole to a temporary name and then renamed over the old one
+(``os.replace``), so a reader — or a grader that crashes half-way — never sees half a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+from conformance.scoring import EARNS, SubmissionResult
+from conformance.spec import SUITES, Suite
+
+HIDDEN_VISIBILITY = "after_due_date"
+# XML 1.0 cannot hold most control characters; a target's exception message may contain them.
+_NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that ``path`` is always either the old or the new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# ------------------------------------------------------------------- per submission
+
+def header(result: SubmissionResult) -> str:
+    """The one paragraph a student reads first."""
+    if result.status != "graded":
+        text = f"Could not grade {result.source}: {result.message}"
+    else:
+        text = (f"Graded {Path(result.file).name} against the {result.suite} suite: "
+                f"{result.score:g} of {result.max_score:g} points.")
+    if result.limits:
+        text += f"\nLimits: {result.limits}"
+    if result.output:
+        text += f"\n\nYour code printed (first part only):\n{result.output}"
+    return text
+
+
+def gradescope(result: SubmissionResult) -> dict[str, Any]:
+    """Gradescope's autograder ``results.json``: top-level score, one test per item."""
+    tests = []
+    for item in result.items:
+        tests.append({
+            "name": item.name,
+            "score": item.score,
+            "max_score": item.max_score,
+            "status": "passed" if item.outcome in EARNS else "failed",
+            "output": item.shown,
+            "visibility": HIDDEN_VISIBILITY if item.hidden else "visible",
+            "tags": [item.function, item.kind],
+        })
+    return {"score": result.score, "max_score": result.max_score,
+            "execution_time": round(result.execution_time, 3), "output": header(result),
+            "visibility": "visible", "tests": tests}
+
+
+def junit(result: SubmissionResult) -> str:
+    """Standard JUnit XML, one testcase per item; hidden cases show the same redacted text."""
+    def clean(text: str) -> str:
+        return _NOT_XML.sub("?", text)
+
+    outcomes = [i.outcome for i in result.items]
+    failures = sum(o in ("fail", "missing") for o in outcomes)
+    errors = outcomes.count("error") + (result.status != "graded" and not result.items)
+    skipped = outcomes.count("skip")
+    tests = len(result.items) or 1
+    counts = {"tests": str(tests), "failures": str(failures), "errors": str(errors), "skipped": str(skipped),
+              "time": f"{result.execution_time:.3f}"}
+    root = ET.Element("testsuites", {"name": "rnn-conformance", **counts})
+    suite_el = ET.SubElement(root, "testsuite", {"name": clean(result.name), **counts})
+    props = ET.SubElement(suite_el, "properties")
+    for key, value in (("suite", result.suite or ""), ("file", result.file or ""), ("status", result.status),
+                       ("score", f"{result.score:g}"), ("max_score", f"{result.max_score:g}")):
+        ET.SubElement(props, "property", {"name": key, "value": clean(value)})
+    for item in result.items:
+        case = ET.SubElement(suite_el, "testcase", {"classname": f"{result.suite}.{item.function}",
+                                                    "name": clean(item.name), "time": f"{item.time:.6f}"})
+        first = clean(item.shown.splitlines()[0] if item.shown else item.outcome)
+        if item.outcome == "skip":
+            ET.SubElement(case, "skipped", {"message": first})
+        elif item.outcome == "error":
+            ET.SubElement(case, "error", {"message": first, "type": "error"}).text = clean(item.shown)
+        elif item.outcome != "pass":
+            ET.SubElement(case, "failure", {"message": first, "type": item.outcome}).text = clean(item.shown)
+    if not result.items and result.status != "graded":
+        case = ET.SubElement(suite_el, "testcase", {"classname": "rnn-conformance", "name": "grading", "time": "0"})
+        ET.SubElement(case, "error", {"message": clean(result.message.splitlines()[0] if result.message else "error"),
+                                      "type": "grading"}).text = clean(result.message)
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def write_submission(out: Path, result: SubmissionResult, with_junit: bool) -> None:
+    folder = out / result.name
+    write_atomic(folder / "results.json", json.dumps(gradescope(result), indent=2) + "\n")
+    if with_junit:
+        write_atomic(folder / "junit.xml", junit(result))
+
+
+# ------------------------------------------------------------------------- the class
+
+def function_columns(suites: dict[str, Suite], names: list[str]) -> list[str]:
+    """Per-function columns: the suites' functions, suites in their canonical order."""
+    columns: list[str] = []
+    for name in sorted(set(names), key=lambda n: SUITES.index(n) if n in SUITES else len(SUITES)):
+        columns += [spec.function for spec in suites[name] if spec.function not in columns]
+    return columns
+
+
+def summary_csv(results: list[SubmissionResult], suites: dict[str, Suite], suite_names: list[str]) -> str:
+    """One row per submission: score, max_score, points earned per function, status."""
+    columns = function_columns(suites, suite_names + [r.suite for r in results if r.suite])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["submission", "file", "suite", "score", "max_score", *columns, "status", "message"])
+    for r in results:
+        cells = [f"{r.functions[c]['earned']:.4g}" if c in r.functions else "" for c in columns]
+        message = r.message.splitlines()[0] if r.message else ""
+        writer.writerow([r.name, r.file or "", r.suite or "", f"{r.score:.6g}", f"{r.max_score:.6g}",
+                         *cells, r.status, message])
+    return buffer.getvalue()
+
+
+def _rate(passed: int, of: int) -> float | None:
+    return round(passed / of, 6) if of else None
+
+
+def summary_json(results: list[SubmissionResult], expected: int) -> dict[str, Any]:
+    """Pass rates per function and per case, over the submissions that were graded."""
+    graded = [r for r in results if r.status == "graded"]
+    by_suite: dict[str, Any] = {}
+    for name in sorted({r.suite for r in graded}):
+        group = [r for r in graded if r.suite == name]
+        functions: dict[str, Any] = {}
+        cases: dict[str, Any] = {}
+        for r in group:
+            for fn, entry in r.functions.items():
+                f = functions.setdefault(fn, {"points": entry["points"], "full_marks": 0, "earned_total": 0.0})
+                f["full_marks"] += entry["earned"] >= entry["points"] - 1e-9
+                f["earned_total"] += entry["earned"]
+            for item in r.items:
+                c = cases.setdefault(item.name, {"function": item.function, "case": item.case, "kind": item.kind,
+                                                 "passed": 0, "graded": 0})
+                c["graded"] += 1
+                c["passed"] += item.outcome in EARNS
+        for f in functions.values():
+            earned_total = f.pop("earned_total")
+            f["mean_earned"] = round(earned_total / len(group), 6)
+            f["pass_rate"] = _rate(f["full_marks"], len(group))
+        for c in cases.values():
+            c["pass_rate"] = _rate(c["passed"], c["graded"])
+        by_suite[name] = {
+            "graded": len(group),
+            "max_score": group[0].max_score,
+            "mean_score": round(sum(r.score for r in group) / len(group), 6),
+            "functions": dict(sorted(functions.items())),
+            "cases": dict(sorted(cases.items())),
+        }
+    return {
+        "submissions": {"expected": expected, "finished": len(results), "graded": len(graded),
+                        "errors": len(results) - len(graded)},
+        "pass_rates_over": "graded submissions (status 'graded'); a function's pass_rate counts full marks",
+        "suites": by_suite,
+        "results": [{"submission": r.name, "file": r.file, "suite": r.suite, "status": r.status,
+                     "score": r.score, "max_score": r.max_score,
+                     "message": r.message.splitlines()[0] if r.message else ""} for r in results],
+    }
+
+
+def write_class(out: Path, results: list[SubmissionResult], suites: dict[str, Suite],
+                suite_names: list[str], expected: int) -> None:
+    write_atomic(out / "summary.csv", summary_csv(results, suites, suite_names))
+    write_atomic(out / "summary.json", json.dumps(summary_json(results, expected), indent=2) + "\n")
