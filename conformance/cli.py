@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+
+# Before numpy is imported (below): one BLAS thread per process. The arrays are tiny, and
+# grading processes forked from this one would otherwise inherit idle BLAS thread pools.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from conformance import fixtures, paths
+from conformance import fixtures, paths  # noqa: E402 - after the BLAS settings above
 from conformance.regen import RegenRefused, regenerate
 from conformance.spec import SUITES, SpecError, load_all, load_suite
 from conformance.validate import validate

@@ -17,7 +17,7 @@ import numpy as np
 
 from conformance import calling, compare, diagnose, fixtures, gradcheck
 from conformance.cases import CaseRef, load_inputs_and_expected
-from conformance.isolation import TargetRaised, WorkerFailure
+from conformance.isolation import IsolatedTarget, TargetRaised, WorkerFailure
 from conformance.spec import Spec, Suite, alias_table
 from conformance.target import _target_frames_only, target_file
 
@@ -35,9 +35,9 @@ class Verdict:
 class _Abort(Exception):
     """Internal: stop judging this item with a verdict."""
 
-    def __init__(self, outcome: str, message: str):
+    def __init__(self, outcome: str, message: str, details: dict[str, Any] | None = None):
         super().__init__(message)
-        self.verdict = Verdict(outcome, message)
+        self.verdict = Verdict(outcome, message, details or {})
 
 
 def calling_layout(forward: Spec) -> str:
@@ -108,12 +108,27 @@ class Harness:
                 warnings.simplefilter("ignore")
                 return fn(*args)
         except WorkerFailure as exc:  # isolated: the worker hung, died or broke the protocol
-            raise _Abort(ERROR, f"{what}: {exc}") from None
+            raise _Abort(ERROR, f"{what}: {exc}", {"isolation": exc.kind}) from None
         except TargetRaised as exc:  # isolated: raised in the worker, its frames already cut
             raise _Abort(ERROR, f"{what} raised {exc.type_name}: {exc}\n{exc.remote_traceback}") from None
         except Exception as exc:  # noqa: BLE001 - the target's failure is its verdict
             raise _Abort(ERROR, f"{what} raised {type(exc).__name__}: {exc}\n"
                                 f"{_target_frames_only(exc, self.file)}") from None
+
+    def _call_many(self, fn, name: str, arg_sets: list[list], what: str) -> list:
+        """fn(*args) for every args; an isolated target runs the whole batch in one request."""
+        if isinstance(self.module, IsolatedTarget):
+            spec = self.suite.specs[name]
+            keep = [i for i, item in enumerate(spec.outputs) if item["kind"] != "cache"]
+            return self._call(lambda: self.module.call_many(name, arg_sets, keep), [], what)
+        return [self._call(fn, args, what) for args in arg_sets]
+
+    def _named(self, spec: Spec, result: Any) -> dict[str, Any]:
+        """_structure, or stop this item with its message."""
+        named = self._structure(spec, result)
+        if isinstance(named, str):
+            raise _Abort(FAIL, f"your `{spec.function}`: {named}")
+        return named
 
     def _arguments(self, spec: Spec, inputs: dict[str, np.ndarray], cache: Any = None) -> list:
         """Fresh copies of the inputs; dicts also carry the alias keys (seed 000's U, W, V...)."""
@@ -230,47 +245,44 @@ class Harness:
         """Central differences of the target's own forward against its own backward."""
         if self.dtype != "float64":
             return Verdict(SKIP, "numerical gradient checks run in float64 mode only")
-        inputs = {k: v.copy() for k, v in inputs.items()}  # perturbed in place below
         if spec.backward:
             forward = spec.forward_spec()
             bwd_fn = self._function(spec.function)  # first: a missing backward is "missing"
-            fwd_fn = self._function(forward.function, needed_by=spec.function)
+            loss_spec, loss_fn = forward, self._function(forward.function, needed_by=spec.function)
             upstream_map = spec.backward["upstream"]
-            upstream = {name: inputs.pop(name) for name in upstream_map}  # the case's random upstream gradients
+            upstream = {name: inputs[name] for name in upstream_map}  # the case's random upstream gradients
+            inputs = {k: v for k, v in inputs.items() if k not in upstream}
 
-            def forward_outputs() -> dict[str, Any]:
-                named = self._structure(forward, self._call(fwd_fn, self._arguments(forward, inputs),
-                                                            f"your `{forward.function}`"))
-                if isinstance(named, str):
-                    raise _Abort(FAIL, f"your `{forward.function}`: {named}")
-                return named
+            def loss_value(named: dict[str, Any]) -> float:  # L = sum_k <Y_k, G_k>
+                return sum(float(np.sum(np.asarray(named[o], dtype=float) * upstream[u])) for u, o in upstream_map.items())
 
-            def loss() -> float:
-                out = forward_outputs()
-                return sum(float(np.sum(np.asarray(out[o], dtype=float) * upstream[u])) for u, o in upstream_map.items())
-
-            cache = forward_outputs()[calling.cache_output_name(forward)]
-            up_inputs = {**inputs, **upstream}
-            grads = self._structure(spec, self._call(bwd_fn, self._arguments(spec, up_inputs, cache), f"`{spec.function}`"))
+            first = self._named(forward, self._call(loss_fn, self._arguments(forward, inputs), f"your `{forward.function}`"))
+            cache = first[calling.cache_output_name(forward)]
+            grads = self._structure(spec, self._call(bwd_fn, self._arguments(spec, {**inputs, **upstream}, cache),
+                                                     f"`{spec.function}`"))
             wrt = spec.backward["gradients"]
         else:
-            fn = self._function(spec.function)
+            loss_spec, loss_fn = spec, self._function(spec.function)
             loss_name = spec.data["gradient_of_output"]["loss"]
 
-            def loss() -> float:
-                named = self._structure(spec, self._call(fn, self._arguments(spec, inputs), f"`{spec.function}`"))
-                if isinstance(named, str):
-                    raise _Abort(FAIL, named)
+            def loss_value(named: dict[str, Any]) -> float:
                 return float(np.asarray(named[loss_name]))
 
-            grads = self._structure(spec, self._call(fn, self._arguments(spec, inputs), f"`{spec.function}`"))
+            grads = self._structure(spec, self._call(loss_fn, self._arguments(spec, inputs), f"`{spec.function}`"))
             wrt = spec.data["gradient_of_output"]["gradients"]
         if isinstance(grads, str):
             return Verdict(FAIL, f"return value: {grads}")
+
+        def losses(path: str, xs: list[np.ndarray]) -> list[float]:
+            """The loss at every perturbed value of one input, in one batch (one round trip when isolated)."""
+            arg_sets = [self._arguments(loss_spec, {**inputs, path: x}) for x in xs]
+            results = self._call_many(loss_fn, loss_spec.function, arg_sets, f"your `{loss_spec.function}`")
+            return [loss_value(self._named(loss_spec, r)) for r in results]
+
         problems, errors = [], {}
         for grad_name, input_path in wrt.items():
             analytic = compare.as_numeric_array(grads[grad_name])
-            numeric = gradcheck.numerical_gradient(loss, inputs[input_path])
+            numeric = gradcheck.numerical_gradient_batch(lambda xs: losses(input_path, xs), inputs[input_path])
             if isinstance(analytic, str) or analytic.shape != numeric.shape:
                 got = analytic if isinstance(analytic, str) else f"shape {analytic.shape}"
                 problems.append(f"{grad_name}: cannot compare with d loss / d {input_path} of shape {numeric.shape}: {got}")

@@ -39,7 +39,12 @@ OUTPUT_LIMIT = 8 << 20  # bytes of stdout+stderr a worker may write
 
 
 class WorkerFailure(Exception):
-    """The worker hung, died or broke the protocol; the message says which."""
+    """The worker hung, died or broke the protocol; the message says which, ``kind`` in a word
+    (timeout, died, protocol)."""
+
+    def __init__(self, message: str, kind: str = "protocol"):
+        super().__init__(message)
+        self.kind = kind
 
 
 class TargetRaised(Exception):
@@ -150,6 +155,20 @@ def _serve(target: str, requests: int, replies: int, scratch: str, memory_mb: in
         request = wire.decode(_read_exactly(requests, header_len), _read_exactly(requests, blob_len), resolve)
         if request["op"] == "exit":
             os._exit(0)
+        if request["op"] == "call_many":  # gradient checks: many calls, one round trip
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    fn = getattr(module, request["function"])
+                    results = [fn(*args) for args in request["arg_sets"]]
+                keep = request.get("keep")
+                if keep is not None:  # drop what the caller will not read (caches): less to send
+                    results = [tuple(x if i in keep else None for i, x in enumerate(r)) if type(r) is tuple else r
+                               for r in results]
+                reply({"results": results})
+            except BaseException as exc:  # noqa: BLE001
+                reply({"raised": [type(exc).__name__, str(exc), _target_frames_only(exc, file)]})
+            continue
         args = request["args"]
         try:
             with warnings.catch_warnings():
@@ -268,7 +287,7 @@ class IsolatedTarget:
         return sorted(self._functions)
 
     # -- calls
-    def _receive(self, deadline: float, what: str) -> dict:
+    def _receive(self, deadline: float, what: str, timeout: float | None = None) -> dict:
         fd = self._replies
 
         def read(n: int) -> bytes:
@@ -277,10 +296,11 @@ class IsolatedTarget:
                 left = deadline - time.monotonic()
                 if left <= 0 or not select.select([fd], [], [], left)[0]:
                     self._kill()
-                    raise WorkerFailure(f"{what} did not finish within {self.timeout:g} s; the worker was killed")
+                    raise WorkerFailure(f"{what} did not finish within {timeout or self.timeout:g} s; the worker was killed",
+                                        kind="timeout")
                 chunk = os.read(fd, min(n - got, 1 << 20))
                 if not chunk:
-                    raise WorkerFailure(_describe_exit(self._kill() or 0, self.memory_mb))
+                    raise WorkerFailure(_describe_exit(self._kill() or 0, self.memory_mb), kind="died")
                 chunks.append(chunk)
                 got += len(chunk)
             return b"".join(chunks)
@@ -295,21 +315,34 @@ class IsolatedTarget:
             self._kill()
             raise WorkerFailure(f"{what}: malformed reply from the worker ({exc})") from None
 
+    def call_many(self, function: str, arg_sets: list[list], keep: list[int] | None = None) -> list:
+        """function(*args) for each args, in one request; the timeout grows with the batch.
+
+        keep: for tuple results, the positions to send back (others come back as None).
+        """
+        reply = self._request({"op": "call_many", "function": function, "arg_sets": arg_sets, "keep": keep},
+                              self.timeout * max(1.0, len(arg_sets) / 100))
+        return reply["results"]
+
     def call(self, function: str, args: list) -> Any:
+        reply = self._request({"op": "call", "function": function, "args": args}, self.timeout)
+        _copy_back(args, reply["args_after"])
+        return reply["result"]
+
+    def _request(self, request: dict, timeout: float) -> dict:
         if self.pid is None:
             self._start()  # the previous worker died or was killed: a fresh one, a fresh import
         try:
-            wire.send(self._requests, *wire.encode({"op": "call", "function": function, "args": args}))
+            wire.send(self._requests, *wire.encode(request))
         except OSError:
             raise WorkerFailure(_describe_exit(self._kill() or 0, self.memory_mb)) from None
-        reply = self._receive(time.monotonic() + self.timeout, "the call")
+        reply = self._receive(time.monotonic() + timeout, "the call", timeout)
         if "raised" in reply:
             type_name, message, frames = reply["raised"]
             if type_name == "MemoryError":
                 message += f" (memory limit: {self.memory_mb} MB)"
             raise TargetRaised(type_name, message, frames)
-        _copy_back(args, reply["args_after"])
-        return reply["result"]
+        return reply
 
 
 def _copy_back(local: Any, after: Any) -> None:
