@@ -204,6 +204,7 @@ def grade_submission(job: dict[str, Any], suites: dict[str, Suite]) -> Submissio
             verdicts = run_items(harness, refs, None if isolate else job["timeout"])
     finally:
         if isolate and target is not None:
+            printed.write(target.output(PRINTED_CAP))
             target.close()
     items, functions = score_items(suites[suite_name], refs, verdicts)
     return SubmissionResult(job["name"], job["source"], job["file"], suite_name, "graded", limits=limits,

@@ -114,7 +114,8 @@ def _serve(target: str, requests: int, replies: int, scratch: str, memory_mb: in
     sandbox = _sandbox([str(paths.spec_dir()), str(paths.fixtures_dir()),
                         str(Path(__file__).resolve().parent), str(Path(wire.__file__).resolve().parents[1] / "oracle")])
     os.chdir(scratch)
-    out = os.open(os.path.join(scratch, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # Appended to: a replacement worker adds to what its predecessors printed.
+    out = os.open(os.path.join(scratch, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0), os.dup2(out, 1), os.dup2(out, 2)
     _limit(memory_mb, cpu_seconds)
@@ -271,6 +272,16 @@ class IsolatedTarget:
     def close(self) -> None:
         self._kill()
         shutil.rmtree(self._scratch, ignore_errors=True)
+
+    def output(self, cap: int = 2000) -> str:
+        """What the target printed (stdout and stderr), at most ``cap`` characters of it."""
+        try:
+            with open(os.path.join(self._scratch, "output.txt"), "rb") as f:
+                data = f.read(cap + 1)
+        except OSError:
+            return ""
+        text = data[:cap].decode("utf-8", errors="replace")
+        return text + ("\n... (more output not kept)" if len(data) > cap else "")
 
     def describe(self) -> str:
         return (f"worker process, {self.timeout:g} s per call, {self.memory_mb} MB, {self.cpu_seconds} s CPU; "
