@@ -109,7 +109,8 @@ class SpecFile(pytest.File):
         function = self.path.stem
         for ref in run.harness.items(self.config.getoption("random_cases")):
             if ref.function == function:
-                yield ConformanceItem.from_parent(self, name=ref.name, ref=ref)
+                # An explicit id, parsed like the ids pytest stores for --lf ("fn[case]" has params).
+                yield ConformanceItem.from_parent(self, name=ref.name, ref=ref, nodeid=f"{self.nodeid}::{ref.name}")
 
 
 class ConformanceFailure(Exception):

@@ -187,3 +187,12 @@ def test_isolated_hang_times_out_and_the_rest_still_runs(pytester: pytest.Pytest
     result.stdout.fnmatch_lines(["error: `sigmoid`: the call did not finish within 1 s; the worker was killed*"])
     assert report["functions"]["sigmoid"]["status"] == "error"
     assert report["functions"]["softmax"]["status"] == "pass"
+
+
+def test_last_failed_reruns_only_the_failures(pytester: pytest.Pytester) -> None:
+    target = f"--target={TARGETS / 'seed002_dlai.py'}"
+    first = pytester.runpytest(target, "-k", "softmax")
+    failed = first.parseoutcomes()["failed"]
+    again = pytester.runpytest(target, "-k", "softmax", "--lf")
+    again.assert_outcomes(failed=failed)
+    again.stdout.fnmatch_lines([f"*rerun previous {failed} failure*"])
