@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from conformance.grade import grade, isolation_available
+from conformance.grade import grade
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 
@@ -44,11 +43,7 @@ def main() -> None:
     parser.add_argument("--random-cases", type=int, default=2, help="hidden cases per function (default 2)")
     options = parser.parse_args()
 
-    modes = [(False, 1), (False, 2)]
-    if isolation_available():
-        modes += [(True, 1), (True, 2)]
-    else:
-        print("note: conformance.isolation is not available: isolated mode skipped", file=sys.stderr)
+    modes = [(False, 1), (False, 2), (True, 1), (True, 2)]
 
     with tempfile.TemporaryDirectory(prefix="grade-bench-") as tmp:
         scratch = Path(tmp)

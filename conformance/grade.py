@@ -48,14 +48,6 @@ class GradeError(Exception):
     """The grader cannot start (not a problem of any one submission)."""
 
 
-def isolation_available() -> bool:
-    try:
-        import conformance.isolation  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def _cores() -> int:
     """The cores this process may use (a container's CPU set, not the machine's count)."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -147,9 +139,6 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
     only when no submission can be graded at all (bad options, isolation unavailable).
     """
     global _SUITES
-    if isolate and not isolation_available():
-        raise GradeError("isolated grading is not available in this installation (no conformance.isolation); "
-                         "use --in-process, for trusted code only")
     if timeout <= 0 or memory_mb <= 0 or random_cases < 0:
         raise GradeError("--timeout and --memory-mb must be positive and --random-cases not negative")
     for var in _THREAD_VARS:  # one BLAS thread per process: predictable timing, no oversubscription

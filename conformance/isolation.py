@@ -25,7 +25,6 @@ import signal
 import sys
 import tempfile
 import time
-import traceback
 import warnings
 from collections import OrderedDict
 from pathlib import Path
@@ -162,9 +161,9 @@ def _serve(target: str, requests: int, replies: int, scratch: str, memory_mb: in
                     warnings.simplefilter("ignore")
                     fn = getattr(module, request["function"])
                     results = [fn(*args) for args in request["arg_sets"]]
-                keep = request.get("keep")
-                if keep is not None:  # drop what the caller will not read (caches): less to send
-                    results = [tuple(x if i in keep else None for i, x in enumerate(r)) if type(r) is tuple else r
+                positions = request.get("keep")
+                if positions is not None:  # drop what the caller will not read (caches): less to send
+                    results = [tuple(x if i in positions else None for i, x in enumerate(r)) if type(r) is tuple else r
                                for r in results]
                 reply({"results": results})
             except BaseException as exc:  # noqa: BLE001

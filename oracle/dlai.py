@@ -15,8 +15,6 @@ hidden state path). As in the notebook, ``yt_pred`` is not part of the backward 
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from oracle import numerics

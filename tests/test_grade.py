@@ -1,7 +1,7 @@
 """The batch grader (``rnn-conformance grade``): reports, scoring, submission picking, robustness.
 
-Most tests grade in-process (fast; the submissions here are our own). The isolated-mode
-tests at the end skip until ``conformance.isolation`` exists.
+Most tests grade in-process (fast; the submissions here are our own); the isolated-mode
+tests are at the end (the hostile corpus is in test_hostile.py).
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from conformance import grade as grade_module
 from conformance.cases import CaseRef
 from conformance.cli import main
-from conformance.grade import GradeError, grade
+from conformance.grade import grade
 from conformance.grade_reports import junit as junit_xml
 from conformance.grade_submission import all_refs
 from conformance.scoring import ItemResult, SubmissionResult, hidden_output, score_items
@@ -337,17 +336,9 @@ def test_cli_grade_exits_zero_with_failing_submissions_and_prints_the_table(tmp_
     assert (tmp_path / "out" / "bad" / "junit.xml").is_file()
 
 
-def test_isolated_mode_without_isolation_is_a_clear_error(tmp_path: Path) -> None:
-    if grade_module.isolation_available():
-        pytest.skip("conformance.isolation exists")
-    with pytest.raises(GradeError, match="--in-process"):
-        run_grade([EXAMPLES / "alice"], tmp_path / "out", isolate=True)
-
-
 # ------------------------------------------------------------------------ isolated mode
 
 def test_isolated_grading_of_the_bundled_examples(tmp_path: Path, graded) -> None:
-    pytest.importorskip("conformance.isolation")
     _, in_process = graded
     subs = [EXAMPLES / name for name in ("alice", "bob.py", "dave.py", "erin.py")]
     results = run_grade(subs, tmp_path / "out", suite="dlai", jobs=2, random_cases=2, random_seed=7,

@@ -1,7 +1,7 @@
 """Returns objects that lie: softmax's __array__ raises, sigmoid's claims equality with anything."""
 from oracle.dlai import *  # noqa: F401,F403
 
-VERDICT, WORDS = "softmax", ["softmax"]
+VERDICT, WORDS = "softmax", ["returned a RaisingArray", "not a numeric array"]
 
 
 class RaisingArray:
