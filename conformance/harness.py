@@ -61,6 +61,9 @@ class Harness:
         self.file = target_file(module)
         self.oracle = fixtures.ORACLES[suite.name]
         self._manifest = fixtures.load_manifest()
+        if isinstance(module, IsolatedTarget):  # caches stay in the worker, as handles
+            module.cache_positions = {spec.function: [i for i, o in enumerate(spec.outputs) if o["kind"] == "cache"]
+                                      for spec in suite if spec.returns["kind"] == "tuple"}
 
     # ------------------------------------------------------------------ public
     def items(self, random_cases: int = 0) -> list[CaseRef]:

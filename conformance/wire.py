@@ -36,6 +36,13 @@ class Handle:
         return f"<{self.type_name} kept in the worker>"
 
 
+@dataclass(frozen=True)
+class Keep:
+    """Worker side: send this value as a handle even if it is plain data (a cache)."""
+
+    obj: Any
+
+
 def encode(value: Any, keep: "callable | None" = None) -> tuple[bytes, bytes]:
     """(header, blob). keep(obj) -> handle id, for values that are not plain data (worker side)."""
     chunks: list[bytes] = []
@@ -45,6 +52,8 @@ def encode(value: Any, keep: "callable | None" = None) -> tuple[bytes, bytes]:
         nonlocal offset
         if isinstance(v, Handle):
             return {"h": v.id, "type": v.type_name}
+        if isinstance(v, Keep) and keep is not None:
+            return {"h": keep(v.obj), "type": type(v.obj).__name__}
         if v is None or isinstance(v, (bool, str)):
             return v
         if isinstance(v, (int, float)) and type(v) in (int, float, bool):
