@@ -9,6 +9,7 @@ oracle in this process, never from the target.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -118,13 +119,18 @@ class Harness:
             raise _Abort(ERROR, f"{what} raised {type(exc).__name__}: {exc}\n"
                                 f"{_target_frames_only(exc, self.file)}") from None
 
-    def _call_many(self, fn, name: str, arg_sets: list[list], what: str) -> list:
-        """fn(*args) for every args; an isolated target runs the whole batch in one request."""
+    def _perturbed_calls(self, fn, spec: Spec, inputs: dict[str, np.ndarray], path: str,
+                         points: list[np.ndarray], what: str) -> list:
+        """The target's ``spec`` function ``fn`` on ``inputs`` with input ``path`` set to each of
+        ``points`` in turn; an isolated target runs them all in one request."""
         if isinstance(self.module, IsolatedTarget):
-            spec = self.suite.specs[name]
             keep = [i for i, item in enumerate(spec.outputs) if item["kind"] != "cache"]
-            return self._call(lambda: self.module.call_many(name, arg_sets, keep), [], what)
-        return [self._call(fn, args, what) for args in arg_sets]
+            name, _, field = path.partition(".")
+            position = next(i for i, p in enumerate(spec.parameters) if p["name"] == name)
+            at = [[position, key] for key in [field, *self._alias_fields(spec).get(field, [])]] if field else [[position]]
+            return self._call(lambda: self.module.call_perturbed(spec.function, self._arguments(spec, inputs), at,
+                                                                 np.stack(points), keep), [], what)
+        return [self._call(fn, self._arguments(spec, {**inputs, path: x}), what) for x in points]
 
     def _named(self, spec: Spec, result: Any) -> dict[str, Any]:
         """_structure, or stop this item with its message."""
@@ -136,13 +142,18 @@ class Harness:
     def _arguments(self, spec: Spec, inputs: dict[str, np.ndarray], cache: Any = None) -> list:
         """Fresh copies of the inputs; dicts also carry the alias keys (seed 000's U, W, V...)."""
         args = calling.arguments(spec, inputs, cache)
-        fields = alias_table(spec, "fields") or alias_table(spec.forward_spec() or spec, "fields")
+        fields = self._alias_fields(spec)
         for arg in args:
             if isinstance(arg, dict):
                 for name, aliases in fields.items():
                     if name in arg:
                         arg.update({alias: arg[name].copy() for alias in aliases})
         return args
+
+    @staticmethod
+    def _alias_fields(spec: Spec) -> Mapping[str, list[str]]:
+        """Dict field -> its aliases (a backward shares its forward's), e.g. Waa -> [W]."""
+        return alias_table(spec, "fields") or alias_table(spec.forward_spec() or spec, "fields")
 
     def _cache(self, spec: Spec, inputs: dict[str, np.ndarray]) -> Any:
         """The cache a backward is fed: the oracle's (dlai: the layout is the suite's
@@ -278,8 +289,7 @@ class Harness:
 
         def losses(path: str, xs: list[np.ndarray]) -> list[float]:
             """The loss at every perturbed value of one input, in one batch (one round trip when isolated)."""
-            arg_sets = [self._arguments(loss_spec, {**inputs, path: x}) for x in xs]
-            results = self._call_many(loss_fn, loss_spec.function, arg_sets, f"your `{loss_spec.function}`")
+            results = self._perturbed_calls(loss_fn, loss_spec, inputs, path, xs, f"your `{loss_spec.function}`")
             return [loss_value(self._named(loss_spec, r)) for r in results]
 
         problems, errors = [], {}

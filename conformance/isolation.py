@@ -157,12 +157,12 @@ def _serve(target: str, requests: int, replies: int, scratch: str, memory_mb: in
         request = wire.decode(_read_exactly(requests, header_len), _read_exactly(requests, blob_len), resolve)
         if request["op"] == "exit":
             os._exit(0)
-        if request["op"] == "call_many":  # gradient checks: many calls, one round trip
+        if request["op"] == "call_perturbed":  # gradient checks: many calls, one round trip
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     fn = getattr(module, request["function"])
-                    results = [fn(*args) for args in request["arg_sets"]]
+                    results = [fn(*_perturbed(request["args"], request["at"], point)) for point in request["points"]]
                 positions = request.get("keep")
                 if positions is not None:  # drop what the caller will not read (caches): less to send
                     results = [tuple(x if i in positions else None for i, x in enumerate(r)) if type(r) is tuple else r
@@ -191,6 +191,21 @@ def _serve(target: str, requests: int, replies: int, scratch: str, memory_mb: in
 
 
 # ------------------------------------------------------------------ grader side
+
+def _perturbed(base: list, at: list[list], value: np.ndarray) -> list:
+    """Fresh copies of ``base``'s arrays (a call may modify them in place), with a copy of
+    ``value`` at each location in ``at``: ``[i]`` (argument i) or ``[i, key]`` (a dict's key)."""
+    def fresh(a: Any) -> Any:
+        return a.copy() if isinstance(a, np.ndarray) else a
+
+    args = [{k: fresh(v) for k, v in a.items()} if isinstance(a, dict) else fresh(a) for a in base]
+    for location in at:
+        if len(location) == 1:
+            args[location[0]] = value.copy()
+        else:
+            args[location[0]][location[1]] = value.copy()
+    return args
+
 
 def _describe_exit(status: int, memory_mb: int) -> str:
     if os.WIFSIGNALED(status):
@@ -335,14 +350,15 @@ class IsolatedTarget:
             self._kill()
             raise WorkerFailure(f"{what}: malformed reply from the worker ({exc})") from None
 
-    def call_many(self, function: str, arg_sets: list[list], keep: list[int] | None = None) -> list:
-        """function(*args) for each args, in one request; the timeout grows with the batch.
-
-        keep: for tuple results, the positions to send back (others come back as None).
+    def call_perturbed(self, function: str, args: list, at: list[list], points: np.ndarray,
+                       keep: list[int]) -> list:
+        """function(*args) with each of ``points`` (shape (n, ...)) in turn put at the
+        locations ``at`` (``[i]`` or ``[i, key]``), all in one request: a gradient check's
+        2 x size calls cost one round trip and send the arguments once. The timeout grows
+        with n. keep: for tuple results, the positions to send back (others come back as None).
         """
-        reply = self._request({"op": "call_many", "function": function, "arg_sets": arg_sets, "keep": keep},
-                              self.timeout * max(1.0, len(arg_sets) / 100))
-        return reply["results"]
+        request = {"op": "call_perturbed", "function": function, "args": args, "at": at, "points": points, "keep": keep}
+        return self._request(request, self.timeout * max(1.0, len(points) / 100))["results"]
 
     def call(self, function: str, args: list) -> Any:
         caches = self.cache_positions.get(function, [])

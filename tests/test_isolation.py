@@ -1,12 +1,16 @@
 """The isolated worker's protocol: caches stay in the worker, the grader holds handles."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from conformance import wire
 from conformance.harness import Harness
 from conformance.isolation import IsolatedTarget
 from conformance.spec import load_suite
+from conformance.target import load_target
 from oracle import cs231n
 
 ORACLE_FILE = cs231n.__file__
@@ -29,3 +33,25 @@ def test_forward_caches_come_back_as_handles_that_backward_accepts() -> None:
     expected = cs231n.rnn_step_backward(dnext_h, cs231n.rnn_step_forward(x, prev_h, Wx, Wh, b)[1])
     for g, e in zip(got, expected, strict=True):
         np.testing.assert_allclose(g, e, rtol=0, atol=0)
+
+
+TARGETS = Path(__file__).parent / "targets"
+
+
+@pytest.mark.parametrize("name, suite", [("seed000_aliases", "dlai"), ("mutates_inputs", "dlai"),
+                                         ("seed004_dlai", "dlai"), ("seed003_cs231n", "cs231n")])
+def test_isolated_gradient_checks_give_the_in_process_verdicts(name: str, suite: str) -> None:
+    """The worker rebuilds each perturbed call from the arguments sent once: aliases (seed 000's
+    U, W) perturbed with their field, fresh copies for a target that writes into its inputs."""
+    spec_suite = load_suite(suite)
+    in_process = Harness(load_target(str(TARGETS / f"{name}.py")), spec_suite)
+    refs = [ref for ref in in_process.items() if ref.kind == "gradcheck"]
+    expected = {ref.name: in_process.run(ref).outcome for ref in refs}
+    isolated_target = IsolatedTarget(str(TARGETS / f"{name}.py"), timeout=10)
+    try:
+        isolated = Harness(isolated_target, spec_suite)
+        got = {ref.name: isolated.run(ref).outcome for ref in refs}
+    finally:
+        isolated_target.close()
+    assert got == expected
+    assert {"pass", "fail"} & set(expected.values()), "no gradient check ran to a verdict"
