@@ -27,9 +27,13 @@ def _run(args: list[str], **kwargs) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """site: the wheel's files, as pip installs them."""
+    """The folder holding the wheel's files, as pip installs them."""
     work = tmp_path_factory.mktemp("wheel")
-    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work), str(ROOT)])
+    # From a clean copy: setuptools reuses a checkout's stale build/ folder.
+    source = work / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__",
+                                                                 ".pytest_cache", "grades"))
+    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work), str(source)])
     assert built.returncode == 0, f"pip wheel failed:\n{built.stdout}\n{built.stderr}"
     (wheel,) = work.glob("rnn_conformance-*.whl")
     site = work / "site"
@@ -45,7 +49,8 @@ def test_wheel_holds_every_spec_file_and_fixture(installed: Path) -> None:
     assert in_wheel == in_repo
     fixtures = {p.relative_to(ROOT / "fixtures") for p in (ROOT / "fixtures").rglob("*.npz")}
     assert {p.relative_to(data / "fixtures") for p in (data / "fixtures").rglob("*.npz")} == fixtures
-    assert not any(n.endswith("tests/") for n in zipfile.ZipFile(next(installed.parent.glob("*.whl"))).namelist())
+    top_level = {name.split("/")[0] for name in zipfile.ZipFile(next(installed.parent.glob("*.whl"))).namelist()}
+    assert {t for t in top_level if not t.endswith(".dist-info")} == {"oracle", "conformance"}
 
 
 def test_installed_copy_validates_lists_and_judges_from_elsewhere(installed: Path, tmp_path: Path) -> None:
