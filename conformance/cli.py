@@ -67,6 +67,36 @@ def cmd_regen(args: argparse.Namespace) -> int:
     return 0
 
 
+def _at_least(minimum: float, kind: type = int, what: str = "") -> "callable":
+    """An argparse type: a number of ``kind`` no smaller than ``minimum`` (one-line error otherwise)."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {'an integer' if kind is int else 'a number'}, got {text!r}")
+        if not value >= minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum:g}{what} (got {text})")
+        return value
+    return parse
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds (got {text})")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with errors on one line (exit 2) instead of a usage block."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 def cmd_grade(args: argparse.Namespace) -> int:
     """Grade, print the table; exit 0 whenever the grader itself worked, whatever the grades."""
     from conformance.grade import GradeError, grade  # lazily: the other subcommands never need it
@@ -76,7 +106,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     try:
         results = grade(args.submissions, args.out, suite=args.suite, jobs=args.jobs, timeout=args.timeout,
                         memory_mb=args.memory_mb, random_cases=args.random_cases, random_seed=args.random_seed,
-                        isolate=not args.in_process, junit=args.junit)
+                        isolate=not args.in_process, junit=args.junit, force=args.force)
     except GradeError as exc:
         print(f"grade: {exc}", file=sys.stderr)
         return 2
@@ -93,18 +123,24 @@ def add_grade_parser(sub) -> None:
                                    "results.json and OUT/summary.csv, OUT/summary.json as each one finishes. "
                                    "Exits 0 when the grader worked, even if submissions failed.")
     p.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION", help="a .py file or a folder")
-    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="where the reports go (created)")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR",
+                   help="where the reports go (created; a folder this command wrote before is cleared of its "
+                        "old submission folders)")
+    p.add_argument("--force", action="store_true",
+                   help="grade into a non-empty --out that this command did not write (nothing there is deleted)")
     p.add_argument("--suite", choices=SUITES,
                    help="the suite every submission implements (default: detected per submission; "
                         "give it for a class, so every row has the same max_score)")
-    p.add_argument("--jobs", type=int, default=None, metavar="N",
+    p.add_argument("--jobs", type=_at_least(1), default=None, metavar="N",
                    help="submissions graded at once (default: the number of cores)")
-    p.add_argument("--timeout", type=float, default=g.DEFAULT_TIMEOUT, metavar="S",
+    p.add_argument("--timeout", type=_positive_seconds, default=g.DEFAULT_TIMEOUT, metavar="S",
                    help=f"seconds per call of the submission (default: {g.DEFAULT_TIMEOUT:g}); after a timeout "
                         "the rest of that function's items are not run")
-    p.add_argument("--memory-mb", type=int, default=g.DEFAULT_MEMORY_MB, metavar="M",
-                   help=f"memory limit of the isolated worker, in MB (default: {g.DEFAULT_MEMORY_MB})")
-    p.add_argument("--random-cases", type=int, default=g.DEFAULT_RANDOM_CASES, metavar="K",
+    p.add_argument("--memory-mb", type=_at_least(g.MIN_MEMORY_MB, what=" (the worker's own needs)"),
+                   default=g.DEFAULT_MEMORY_MB, metavar="M",
+                   help=f"memory the isolated worker may allocate, in MB (default: {g.DEFAULT_MEMORY_MB}, "
+                        f"at least {g.MIN_MEMORY_MB})")
+    p.add_argument("--random-cases", type=_at_least(0), default=g.DEFAULT_RANDOM_CASES, metavar="K",
                    help=f"hidden random cases per function; their reports never show values "
                         f"(default: {g.DEFAULT_RANDOM_CASES})")
     p.add_argument("--random-seed", type=int, default=g.DEFAULT_RANDOM_SEED, metavar="S",
@@ -118,8 +154,8 @@ def add_grade_parser(sub) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="rnn-conformance", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="rnn-conformance", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     add_grade_parser(sub)
     for name, func, help_ in (("list", cmd_list, "suites, functions and cases as a table"),
                               ("validate", cmd_validate, "check spec files, fixtures, checksums and published values"),

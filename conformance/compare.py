@@ -76,9 +76,10 @@ def value_hint(got: np.ndarray, want: np.ndarray, rtol: float, atol: float) -> s
     if want.ndim == 2 and want.shape[0] == want.shape[1] and close(got, want.T):
         return "this is the transpose of the expected matrix"
     nz = np.abs(want) > 1e-12
-    if nz.sum() >= 2:
-        ratio = got[nz] / want[nz]
-        if np.allclose(ratio, ratio[0], rtol=1e-6) and not np.isclose(ratio[0], 1.0):
+    if nz.sum() >= 2 and np.isfinite(got).all():
+        with np.errstate(over="ignore", invalid="ignore"):  # a huge got over a tiny expected: inf, not a warning
+            ratio = got[nz] / want[nz]
+        if np.isfinite(ratio).all() and np.allclose(ratio, ratio[0], rtol=1e-6) and not np.isclose(ratio[0], 1.0):
             return f"every element is {ratio[0]:.6g} times the expected one: a missing or extra scale factor (1/N? a sum instead of a mean?)"
     if not np.any(want) and np.any(got):
         return "expected all zeros here"
@@ -89,6 +90,13 @@ def value_hint(got: np.ndarray, want: np.ndarray, rtol: float, atol: float) -> s
 
 def _fmt(x: float) -> str:
     return f"{x:.10g}"
+
+
+def _relative(diff: float, want: float) -> str:
+    """The relative error as words: never a ratio to an expected zero (numpy's assert_allclose rule)."""
+    if want == 0:
+        return "expected 0, so no relative error"
+    return f"rel err {abs(diff) / abs(want):.3g}"
 
 
 def compare(output: str, value: Any, want: np.ndarray, rtol: float, atol: float,
@@ -123,11 +131,10 @@ def compare(output: str, value: Any, want: np.ndarray, rtol: float, atol: float,
     if not bad.any():
         return None
     worst = np.unravel_index(int(np.argmax(np.where(bad, diff - allowed, -np.inf))), want.shape) if want.ndim else ()
-    rel = diff / np.maximum(np.abs(want), np.finfo(float).tiny)
     lines = [f"{int(bad.sum())} of {want.size} elements differ ({100 * bad.mean():.3g}%), "
              f"tolerance |got - expected| <= {atol:g} + {rtol:g}*|expected|",
              f"worst at {list(map(int, worst))}: expected {_fmt(want[worst])}, got {_fmt(got64[worst])} "
-             f"(abs err {diff[worst]:.3g}, rel err {rel[worst]:.3g})"]
+             f"(abs err {diff[worst]:.3g}, {_relative(diff[worst], want[worst])})"]
     if bad.sum() > 1 and want.ndim:
         lines.append(f"  {'index':<16}{'expected':>18}{'got':>18}{'abs err':>12}")
         for idx in np.argwhere(bad)[:MAX_TABLE_ROWS]:

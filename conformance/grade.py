@@ -37,6 +37,7 @@ from conformance.submissions import collect
 
 DEFAULT_TIMEOUT = 10.0  # seconds per call: a right answer takes milliseconds, a slow loop < 1 s
 DEFAULT_MEMORY_MB = 1024
+MIN_MEMORY_MB = 64  # see benchmarks/memory_floor.py: the correct submission needs ~16 MB over the worker's start
 DEFAULT_RANDOM_CASES = 2  # per function: catches answers memorised from the fixtures
 DEFAULT_RANDOM_SEED = 0  # instructors: choose your own, and keep it to yourself
 _POLL_S = 0.2  # how often the wait loop redraws the progress bar
@@ -136,21 +137,51 @@ def _run_all(jobs: list[dict], width: int, board: _Board) -> None:
             board.finish(error_for(culprit, _SUITES, f"the grading process died while grading this submission ({mode})"))
 
 
+def check_options(jobs: int | None, timeout: float, memory_mb: int, random_cases: int) -> None:
+    """Raise GradeError with one line for the first bad option."""
+    if jobs is not None and jobs < 1:
+        raise GradeError(f"--jobs must be at least 1 (got {jobs})")
+    if not timeout > 0:
+        raise GradeError(f"--timeout must be a positive number of seconds (got {timeout:g})")
+    if memory_mb < MIN_MEMORY_MB:
+        raise GradeError(f"--memory-mb must be at least {MIN_MEMORY_MB}: below that the worker cannot run the "
+                         f"grader's own code reliably (got {memory_mb})")
+    if random_cases < 0:
+        raise GradeError(f"--random-cases cannot be negative (got {random_cases})")
+
+
+def hidden_from_workers(out: Path, sources: list[str]) -> list[str]:
+    """What no worker may see: the output folder, and every submission (their folders, or the
+    files themselves where the folder also holds Python or NumPy)."""
+    from conformance.isolation import essential_paths
+
+    essential = [Path(p) for p in essential_paths()]
+    hide = {str(out.resolve())}
+    for source in sources:
+        path = Path(source).resolve()
+        hide.add(str(path))
+        parent = path.parent
+        if parent != Path("/") and not any(parent == e or parent in e.parents for e in essential):
+            hide.add(str(parent))
+    return sorted(hide)
+
+
 def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: int | None = None,
           timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB,
           random_cases: int = DEFAULT_RANDOM_CASES, random_seed: int = DEFAULT_RANDOM_SEED,
-          isolate: bool = True, junit: bool = False, progress: bool | None = None) -> list[SubmissionResult]:
+          isolate: bool = True, junit: bool = False, progress: bool | None = None,
+          force: bool = False) -> list[SubmissionResult]:
     """Grade every submission (a .py file or a folder, see conformance.submissions) into ``out``.
 
     jobs: grading processes (default: the number of cores); timeout: seconds per call;
     memory_mb: the worker's address-space limit (isolated mode); random_cases: hidden random
     cases per function, drawn from random_seed; progress: show a progress bar (default: on
-    a terminal). Returns one result per submission, in the order given. Raises GradeError
-    only when no submission can be graded at all (bad options, isolation unavailable).
+    a terminal); force: grade into a non-empty ``out`` not written by this command (nothing in
+    it is deleted). Returns one result per submission, in the order given. Raises GradeError
+    only when no submission can be graded at all (bad options, an unusable ``out``).
     """
     global _SUITES
-    if timeout <= 0 or memory_mb <= 0 or random_cases < 0:
-        raise GradeError("--timeout and --memory-mb must be positive and --random-cases not negative")
+    check_options(jobs, timeout, memory_mb, random_cases)
     for var in _THREAD_VARS:  # one BLAS thread per process: predictable timing, no oversubscription
         os.environ[var] = "1"
     _SUITES = suites = load_all()
@@ -158,13 +189,18 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
         raise GradeError(f"unknown suite {suite!r}; choose one of {sorted(suites)}")
     picked = collect([Path(p) for p in submissions], suites, suite)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        grade_reports.prepare_out(out, [s.name for s in picked], force)
+    except grade_reports.OutFolderError as exc:
+        raise GradeError(str(exc)) from None
+    hide = hidden_from_workers(out, [s.source for s in picked])
     display = ProgressDisplay(len(picked), enabled=progress)
     board = _Board(out, suites, suite, len(picked), [s.name for s in picked], junit, display)
     board.write_class()  # from the start: a summary with its header, whatever happens next
     jobs_list = [{"index": k, "name": s.name, "source": s.source, "file": s.file, "error": s.error,
                   "suite": suite, "timeout": float(timeout), "memory_mb": int(memory_mb),
-                  "random_cases": int(random_cases), "random_seed": int(random_seed), "isolate": bool(isolate)}
+                  "random_cases": int(random_cases), "random_seed": int(random_seed), "isolate": bool(isolate),
+                  "hide": hide}
                  for k, s in enumerate(picked)]
     for job in jobs_list:  # no file picked: nothing to run, the reason is the result
         if job["file"] is None:

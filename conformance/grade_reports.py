@@ -21,6 +21,10 @@ from conformance.scoring import EARNS, SubmissionResult
 from conformance.spec import SUITES, Suite
 
 HIDDEN_VISIBILITY = "after_due_date"
+MARKER = ".rnn-conformance-grades.json"  # in --out: the submission folders this command wrote
+_OWN_FILES = ("results.json", "junit.xml")
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)  # read once: reports get the permissions the user's umask asks for
 # XML 1.0 cannot hold most control characters; a target's exception message may contain them.
 _NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -30,12 +34,51 @@ def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp's 0600 would hide the reports from a course's other staff
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class OutFolderError(Exception):
+    """--out cannot be used: a file, or a non-empty folder this command did not write."""
+
+
+def prepare_out(out: Path, names: list[str], force: bool) -> int:
+    """Make ``out`` ready for a run grading ``names``; returns how many old submission folders
+    were cleared. Only what this command wrote (listed in its marker file) is ever deleted,
+    and of each folder only its report files."""
+    if out.exists() and not out.is_dir():
+        raise OutFolderError(f"--out {out} is a file, not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    marker = out / MARKER
+    cleared = 0
+    if marker.is_file():
+        try:
+            owned = json.loads(marker.read_text()).get("folders", [])
+        except (ValueError, OSError, AttributeError):
+            owned = []
+        for name in owned:
+            folder = out / str(name)
+            if not folder.is_dir() or folder.is_symlink() or folder.parent != out:
+                continue
+            for file in [*(folder / f for f in _OWN_FILES), *folder.glob(".*.tmp")]:
+                file.unlink(missing_ok=True)
+            try:
+                folder.rmdir()  # only if nothing else was put there
+                cleared += 1
+            except OSError:
+                pass
+        for file in ("summary.csv", "summary.json"):
+            (out / file).unlink(missing_ok=True)
+    elif any(out.iterdir()) and not force:
+        raise OutFolderError(f"--out {out} is not empty and was not written by rnn-conformance grade; choose an "
+                             f"empty folder, or pass --force to grade into it anyway (nothing in it is deleted)")
+    write_atomic(marker, json.dumps({"written_by": "rnn-conformance grade", "folders": sorted(names)}, indent=1) + "\n")
+    return cleared
 
 
 # ------------------------------------------------------------------- per submission
@@ -47,6 +90,8 @@ def header(result: SubmissionResult) -> str:
     else:
         text = (f"Graded {Path(result.file).name} against the {result.suite} suite: "
                 f"{result.score:g} of {result.max_score:g} points.")
+    for function, why in sorted(result.reference_matches.items()):
+        text += f"\n`{function}` matches the reference implementation ({why}): no points."
     if result.limits:
         text += f"\nLimits: {result.limits}"
     if result.output:
@@ -69,7 +114,10 @@ def gradescope(result: SubmissionResult) -> dict[str, Any]:
         })
     return {"score": result.score, "max_score": result.max_score,
             "execution_time": round(result.execution_time, 3), "output": header(result),
-            "visibility": "visible", "tests": tests}
+            "visibility": "visible", "tests": tests,
+            # Gradescope keeps extra_data without showing it: what an instructor filters on.
+            "extra_data": {"matches_reference": dict(sorted(result.reference_matches.items())),
+                           "sandbox": result.limits}}
 
 
 def junit(result: SubmissionResult) -> str:
@@ -130,12 +178,13 @@ def summary_csv(results: list[SubmissionResult], suites: dict[str, Suite], suite
     columns = function_columns(suites, suite_names + [r.suite for r in results if r.suite])
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["submission", "file", "suite", "score", "max_score", *columns, "status", "message"])
+    writer.writerow(["submission", "file", "suite", "score", "max_score", *columns, "status",
+                     "matches_reference", "message"])
     for r in results:
         cells = [f"{r.functions[c]['earned']:.4g}" if c in r.functions else "" for c in columns]
         message = r.message.splitlines()[0] if r.message else ""
         writer.writerow([r.name, r.file or "", r.suite or "", f"{r.score:.6g}", f"{r.max_score:.6g}",
-                         *cells, r.status, message])
+                         *cells, r.status, " ".join(sorted(r.reference_matches)), message])
     return buffer.getvalue()
 
 
@@ -181,6 +230,7 @@ def summary_json(results: list[SubmissionResult], expected: int) -> dict[str, An
         "suites": by_suite,
         "results": [{"submission": r.name, "file": r.file, "suite": r.suite, "status": r.status,
                      "score": r.score, "max_score": r.max_score,
+                     "matches_reference": sorted(r.reference_matches),
                      "message": r.message.splitlines()[0] if r.message else ""} for r in results],
     }
 

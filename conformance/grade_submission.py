@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import re
 import signal
 import sys
 import time
@@ -29,8 +28,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from conformance import reference
 from conformance.cases import CaseRef
-from conformance.harness import ERROR, Harness, Verdict
+from conformance.harness import ERROR, GraderOutOfMemory, Harness, Verdict
+from conformance.isolation import IsolatedTarget
 from conformance.scoring import SubmissionResult, error_result, score_items
 from conformance.spec import Suite
 from conformance.submissions import guess_suite
@@ -38,11 +39,6 @@ from conformance.target import SuiteDetectionError, TargetImportError, detect_su
 
 PRINTED_CAP = 2000  # characters of a submission's own printing kept for its report
 IN_PROCESS_LIMITS = "in-process (no isolation: for trusted code only), {timeout:g} s per item (Python-level only)"
-# A verdict that says the call timed out. The isolation layer puts it in details; the message
-# fallback ignores "`f` raised ...": a target's own TimeoutError must not stop its function.
-_TIMEOUT_WORDS = re.compile(r"\b(timed out|timeout|did not finish within)\b", re.IGNORECASE)
-
-
 class ItemTimeout(BaseException):
     """Raised by the in-process alarm; a BaseException so a target's ``except Exception`` can't eat it."""
 
@@ -70,15 +66,6 @@ class _CappedText(io.TextIOBase):
         return kept + (f"\n... ({self.dropped} more characters not kept)" if self.dropped else "")
 
 
-def timed_out(verdict: Verdict) -> bool:
-    if verdict.outcome != ERROR:
-        return False
-    if verdict.details.get("isolation") == "timeout" or verdict.details.get("timeout") is True:
-        return True
-    first = verdict.message.splitlines()[0] if verdict.message else ""
-    return " raised " not in first and bool(_TIMEOUT_WORDS.search(first))
-
-
 @contextlib.contextmanager
 def _alarm(seconds: float) -> Iterator[None]:
     """In-process only: interrupt a Python-level endless loop after ``seconds``."""
@@ -94,67 +81,45 @@ def _alarm(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _needs(harness: Harness, ref: CaseRef) -> set[str]:
-    """The target functions an item calls: its own, and the forward whose cache or
-    outputs it uses (a gradient check, or a backward fed the target's own cache)."""
-    spec = harness.suite.specs[ref.function]
-    backward = spec.backward or {}
-    if backward and (ref.kind == "gradcheck" or backward.get("cache") != "suite"):
-        return {ref.function, backward["forward"]}
-    return {ref.function}
-
-
-def _culprit(harness: Harness, ref: CaseRef, verdict: Verdict) -> str:
-    """The function whose call timed out: the first suite function the message names
-    (a gradient check's message names the forward), else the item's own."""
-    for name in re.findall(r"`(\w+)`", verdict.message.splitlines()[0] if verdict.message else ""):
-        if name in harness.suite.specs:
-            return name
-    return ref.function
-
-
 def _running(harness: Harness, exc: BaseException) -> str:
-    """In-process: "`f` " for the outermost suite function of the target that the alarm interrupted."""
+    """In-process: the outermost suite function of the target that the alarm interrupted, or ''."""
     target = Path(harness.file).resolve() if harness.file else None
     for frame in traceback.extract_tb(exc.__traceback__):
         if frame.name in harness.suite.specs and target and Path(frame.filename).resolve() == target:
-            return f"`{frame.name}` "
+            return frame.name
     return ""
 
 
 def run_items(harness: Harness, refs: list[CaseRef], alarm_s: float | None) -> list[tuple[str, str, float]]:
     """(outcome, message, seconds) per item, in order; nothing a target does escapes this loop
-    except what kills the process."""
+    except what kills the process. Raises GraderOutOfMemory when the grader itself failed."""
     results = []
-    timed_out_at: dict[str, str] = {}  # function -> the item on which it timed out
     for ref in refs:
-        stuck = sorted(_needs(harness, ref) & set(timed_out_at))
-        if stuck:
-            results.append((ERROR, f"not run: `{stuck[0]}` timed out on {timed_out_at[stuck[0]]}, so the items "
-                                   f"that call it were skipped", 0.0))
-            continue
         started = time.perf_counter()
         try:
             with _alarm(alarm_s) if alarm_s else contextlib.nullcontext():
                 verdict = harness.run(ref)
         except ItemTimeout as exc:
-            verdict = Verdict(ERROR, f"{_running(harness, exc)}{exc}", {"timeout": True})
+            running = _running(harness, exc)
+            harness.note_timeout(running or ref.function, ref)
+            verdict = Verdict(ERROR, f"`{running or ref.function}` {exc}", {"timeout": True})
+        except GraderOutOfMemory:
+            raise
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - our bug or the target's: this item's verdict
             verdict = Verdict(ERROR, f"grading this item failed: {type(exc).__name__}: {exc}")
-        if timed_out(verdict):
-            timed_out_at.setdefault(_culprit(harness, ref, verdict), ref.name)
         results.append((verdict.outcome, verdict.message, time.perf_counter() - started))
     return results
 
 
-def _open(file: str, isolate: bool, timeout: float, memory_mb: int) -> tuple[Any, str]:
-    """The target and a description of the limits in force."""
-    if isolate:
-        from conformance.isolation import IsolatedTarget  # the grader checked it exists before forking
-
-        target = IsolatedTarget(file, timeout=timeout, memory_mb=memory_mb)
+def _open(job: dict[str, Any]) -> tuple[Any, str]:
+    """The target and a description of the limits in force. Isolated, the worker sees a copy of
+    this submission (its file, or its folder) and none of ``job["hide"]``."""
+    file = str(Path(job["file"]).resolve())
+    if job["isolate"]:
+        target = IsolatedTarget(file, timeout=job["timeout"], memory_mb=job["memory_mb"],
+                                submission=str(Path(job["source"]).resolve()), hide=job.get("hide", []))
         return target, target.describe()
-    return load_target(file), IN_PROCESS_LIMITS.format(timeout=timeout)
+    return load_target(file), IN_PROCESS_LIMITS.format(timeout=job["timeout"])
 
 
 def all_refs(suite: Suite, random_cases: int) -> list[CaseRef]:
@@ -191,7 +156,7 @@ def grade_submission(job: dict[str, Any], suites: dict[str, Suite]) -> Submissio
             try:
                 # in-process, an import that loops forever is cut like an item
                 with _alarm(job["timeout"]) if not isolate else contextlib.nullcontext():
-                    target, limits = _open(str(Path(job["file"]).resolve()), isolate, job["timeout"], job["memory_mb"])
+                    target, limits = _open(job)
                 suite_name = job["suite"] or detect_suite(target, suites).suite
             except (TargetImportError, ItemTimeout) as exc:
                 return error_for(job, suites, f"cannot import the submission: {exc}", limits=limits,
@@ -199,9 +164,15 @@ def grade_submission(job: dict[str, Any], suites: dict[str, Suite]) -> Submissio
             except SuiteDetectionError as exc:
                 return error_for(job, suites, str(exc), limits=limits, output=printed.text(),
                                  execution_time=time.perf_counter() - started)
-            harness = Harness(target, suites[suite_name], dtype="float64", random_seed=job["random_seed"])
+            copied = reference.matches(target, job["file"], [spec.function for spec in suites[suite_name]])
+            harness = Harness(target, suites[suite_name], dtype="float64", random_seed=job["random_seed"],
+                              reference_matches=copied)
             refs = harness.items(job["random_cases"])
-            verdicts = run_items(harness, refs, None if isolate else job["timeout"])
+            try:
+                verdicts = run_items(harness, refs, None if isolate else job["timeout"])
+            except GraderOutOfMemory as exc:
+                return error_for(job, suites, str(exc), limits=limits, output=printed.text(),
+                                 execution_time=time.perf_counter() - started)
     finally:
         if isolate and target is not None:
             printed.write(target.output(PRINTED_CAP))
@@ -209,4 +180,4 @@ def grade_submission(job: dict[str, Any], suites: dict[str, Suite]) -> Submissio
     items, functions = score_items(suites[suite_name], refs, verdicts)
     return SubmissionResult(job["name"], job["source"], job["file"], suite_name, "graded", limits=limits,
                             execution_time=time.perf_counter() - started, output=printed.text(),
-                            items=items, functions=functions)
+                            items=items, functions=functions, reference_matches=copied)

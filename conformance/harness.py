@@ -33,6 +33,11 @@ class Verdict:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+class GraderOutOfMemory(Exception):
+    """The worker ran out of memory in the grader's own code: not the target's fault, so not
+    a verdict; the caller reports the submission as not graded."""
+
+
 class _Abort(Exception):
     """Internal: stop judging this item with a verdict."""
 
@@ -54,12 +59,17 @@ class Harness:
     dtype: "float64" or "float32" (inputs cast, the spec's float32 tolerances used).
     """
 
-    def __init__(self, module: ModuleType, suite: Suite, dtype: str = "float64", random_seed: int = 0):
+    def __init__(self, module: ModuleType, suite: Suite, dtype: str = "float64", random_seed: int = 0,
+                 reference_matches: Mapping[str, str] | None = None):
         self.module = module
         self.suite = suite
         self.dtype = dtype
         self.random_seed = random_seed
         self.file = target_file(module)
+        # function -> why it matches the reference implementation: its items earn nothing
+        self.reference_matches = dict(reference_matches or {})
+        self.timed_out_at: dict[str, str] = {}  # function -> the item on which a call of it timed out
+        self._warnings: list[str] = []  # what the target's calls warned, for the current item
         self.oracle = fixtures.ORACLES[suite.name]
         self._manifest = fixtures.load_manifest()
         if isinstance(module, IsolatedTarget):  # caches stay in the worker, as handles
@@ -77,12 +87,45 @@ class Harness:
                 refs.append(CaseRef(spec.function, "gradcheck", "gradcheck"))
         return refs
 
+    def needs(self, ref: CaseRef) -> set[str]:
+        """The target functions an item calls: its own, and the forward whose cache or
+        outputs it uses (a gradient check, or a backward fed the target's own cache)."""
+        backward = self.suite.specs[ref.function].backward or {}
+        if backward and (ref.kind == "gradcheck" or backward.get("cache") != "suite"):
+            return {ref.function, backward["forward"]}
+        return {ref.function}
+
+    def note_timeout(self, function: str, ref: CaseRef) -> None:
+        """A call of ``function`` timed out: items that call it are not run again (each would
+        wait out the timeout)."""
+        self.timed_out_at.setdefault(function, ref.name)
+
     def run(self, ref: CaseRef) -> Verdict:
+        """The verdict of one item. Raises GraderOutOfMemory (only) when the grader itself failed."""
+        if ref.function in self.reference_matches:
+            return Verdict(FAIL, f"`{ref.function}` matches the reference implementation: "
+                                 f"{self.reference_matches[ref.function]}. Handing in the grader's reference "
+                                 f"earns no points; write your own.", {"reference_match": True})
+        stuck = sorted(self.needs(ref) & set(self.timed_out_at))
+        if stuck:
+            return Verdict(ERROR, f"not run: `{stuck[0]}` timed out on {self.timed_out_at[stuck[0]]}, so the items "
+                                  f"that call it were skipped", {"skipped_after_timeout": stuck[0]})
+        self._warnings = []
+        verdict = self._run(ref)
+        if verdict.details.get("timeout"):
+            self.note_timeout(verdict.details.get("function") or ref.function, ref)
+        if self._warnings:
+            verdict.details["warnings"] = list(self._warnings)
+        return verdict
+
+    def _run(self, ref: CaseRef) -> Verdict:
         spec = self.suite.specs[ref.function]
         try:
             inputs, expected = load_inputs_and_expected(spec, ref, self.random_seed, self._manifest)
             if ref.kind == "gradcheck":
-                return self._gradcheck(spec, inputs)
+                # Differences of a target's losses may overflow: that is a wrong gradient, not a warning.
+                with np.errstate(all="ignore"):
+                    return self._gradcheck(spec, inputs)
             return self._judge(spec, self._cast(inputs), expected)
         except _Abort as abort:
             return abort.verdict
@@ -107,17 +150,30 @@ class Harness:
     def _call(self, fn, args: list, what: str):
         try:
             # A target's RuntimeWarnings (overflow...) never decide a verdict, whatever the
-            # caller's warning filters: wrong or non-finite values do, in compare.py.
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                return fn(*args)
+            # caller's warning filters: they are recorded; wrong or non-finite values decide.
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    return fn(*args)
+                finally:
+                    self._record_warnings(caught)
         except WorkerFailure as exc:  # isolated: the worker hung, died or broke the protocol
-            raise _Abort(ERROR, f"{what}: {exc}", {"isolation": exc.kind}) from None
+            if exc.kind == "grader-oom":
+                raise GraderOutOfMemory(str(exc)) from None
+            raise _Abort(ERROR, f"{what}: {exc}", {"isolation": exc.kind, "timeout": exc.kind == "timeout",
+                                                   "function": exc.function}) from None
         except TargetRaised as exc:  # isolated: raised in the worker, its frames already cut
             raise _Abort(ERROR, f"{what} raised {exc.type_name}: {exc}\n{exc.remote_traceback}") from None
         except Exception as exc:  # noqa: BLE001 - the target's failure is its verdict
             raise _Abort(ERROR, f"{what} raised {type(exc).__name__}: {exc}\n"
                                 f"{_target_frames_only(exc, self.file)}") from None
+
+    def _record_warnings(self, caught: list) -> None:
+        texts = list(getattr(self.module, "last_warnings", []))  # an isolated target's, from the worker
+        texts += [f"{w.category.__name__}: {w.message}" for w in caught]
+        for text in texts:
+            if text not in self._warnings and len(self._warnings) < 5:
+                self._warnings.append(text)
 
     def _perturbed_calls(self, fn, spec: Spec, inputs: dict[str, np.ndarray], path: str,
                          points: list[np.ndarray], what: str) -> list:
@@ -226,6 +282,11 @@ class Harness:
         cache = self._cache(spec, inputs) if spec.backward else None
         args = self._arguments(spec, inputs, cache)
         result = self._call(fn, args, f"`{spec.function}`" + self._cache_note(spec))
+        with np.errstate(all="ignore"):  # hostile values (inf, 1e308) are judged, never warned about
+            return self._verdict(spec, inputs, expected, args, result)
+
+    def _verdict(self, spec: Spec, inputs: dict[str, np.ndarray], expected: dict[str, np.ndarray],
+                 args: list, result: Any) -> Verdict:
         problems, wrong = [], set()
         named = self._structure(spec, result)
         if isinstance(named, str):
@@ -251,6 +312,8 @@ class Harness:
             problems.append(f"modified its input `{label}` in place: a caller's data must not change "
                             f"(work on a copy, e.g. x = x.copy(), or avoid in-place operators like +=)")
         if problems:
+            if self._warnings:
+                problems.append("note: your code warned " + "; ".join(self._warnings))
             return Verdict(FAIL, "\n".join(problems))
         return Verdict(PASS)
 

@@ -1,51 +1,50 @@
 """Run an untrusted target in a worker process: timeouts, resource limits, no pickles.
 
 :class:`IsolatedTarget` looks like a module to the harness: its attributes are the
-target's functions, and calling one sends the arguments to a forked worker, which runs
-the target's code and sends back the result and the arguments' state after the call (so
+target's functions, and calling one sends the arguments to a worker, which runs the
+target's code and sends back the result and the arguments' state after the call (so
 in-place mutation is still seen). Values cross as JSON plus raw array bytes (wire.py);
 objects that are not plain data stay in the worker as handles (caches).
 
-The worker: its own session (killed as a process group), a scratch working directory,
-stdout/stderr to a capped file there, address-space / CPU-time / file-size limits, and,
-where the kernel allows unprivileged user namespaces, no network and read-only views of
-the spec, the fixtures and this package. A worker that hangs is killed at the timeout; a
-worker that dies is replaced at the next call; the verdict names what happened.
+Workers are forked by a template process that never imported the oracle (worker.py) and
+are confined as sandbox.py describes. A worker that hangs is killed at the timeout with
+every process it started; a worker that dies is replaced at the next call; the verdict
+names what happened. Its printed output goes to a capped file that only the grader reads.
 """
 
 from __future__ import annotations
 
-import ctypes
 import inspect
+import json
 import os
-import resource
 import select
 import shutil
 import signal
+import socket
+import struct
+import subprocess
 import sys
 import tempfile
 import time
-import warnings
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from conformance import paths, wire
-from conformance.target import TargetImportError, _target_frames_only, load_target
+from conformance import paths, sandbox, wire
+from conformance.target import TargetImportError
+from conformance.worker import GRADER_OOM_EXIT, WARNINGS_KEPT
 
-HANDLE_LIMIT = 256  # caches kept per worker; older ones are dropped
 OUTPUT_LIMIT = 8 << 20  # bytes of stdout+stderr a worker may write
 
 
 class WorkerFailure(Exception):
     """The worker hung, died or broke the protocol; the message says which, ``kind`` in a word
-    (timeout, died, protocol)."""
+    (timeout, died, protocol, grader-oom: out of memory in our code, grader: our own failure)."""
 
-    def __init__(self, message: str, kind: str = "protocol"):
+    def __init__(self, message: str, kind: str = "protocol", function: str | None = None):
         super().__init__(message)
-        self.kind = kind
+        self.kind, self.function = kind, function
 
 
 class TargetRaised(Exception):
@@ -57,157 +56,80 @@ class TargetRaised(Exception):
         self.remote_traceback = remote_traceback
 
 
-# ------------------------------------------------------------------ worker side
+# ------------------------------------------------------------------ the template
 
-_CLONE_NEWNS, _CLONE_NEWUSER, _CLONE_NEWNET = 0x00020000, 0x10000000, 0x40000000
-_MS_RDONLY, _MS_REMOUNT, _MS_BIND, _MS_REC, _MS_PRIVATE = 1, 32, 4096, 16384, 1 << 18
-
-
-def _sandbox(read_only: list[str]) -> str:
-    """Cut the network and make ``read_only`` paths read-only, if the kernel lets us."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    uid, gid = os.getuid(), os.getgid()
-    if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNS | _CLONE_NEWNET) != 0:
-        return f"no namespaces ({os.strerror(ctypes.get_errno())}): network and files not protected"
-    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
-        with open(f"/proc/self/{name}", "w") as f:
-            f.write(text)
-    libc.mount(None, b"/", None, _MS_REC | _MS_PRIVATE, None)
-    for path in read_only:
-        p = os.fsencode(path)
-        if libc.mount(p, p, None, _MS_BIND | _MS_REC, None) != 0 or \
-                libc.mount(None, p, None, _MS_BIND | _MS_REMOUNT | _MS_RDONLY, None) != 0:
-            return f"network cut; could not make {path} read-only ({os.strerror(ctypes.get_errno())})"
-    return "network cut; spec, fixtures and harness read-only"
+def _package_root() -> str:
+    return str(Path(__file__).resolve().parents[1])
 
 
-def _vm_bytes() -> int:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[0]) * resource.getpagesize()
+def reference_paths() -> list[str]:
+    """What a worker must never see: this package, the oracle, the spec and the fixtures."""
+    import oracle
+
+    return [str(Path(__file__).resolve().parent), str(Path(oracle.__file__).resolve().parent),
+            str(paths.spec_dir().resolve()), str(paths.fixtures_dir().resolve())]
 
 
-def _limit(memory_mb: int, cpu_seconds: int) -> None:
-    # The address-space budget is on top of what the forked interpreter already maps.
-    address_space = _vm_bytes() + (memory_mb << 20)
-    resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+def essential_paths() -> list[str]:
+    """What a worker must see: the interpreter, its standard library, NumPy."""
+    return sorted({sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.__file__),
+                   str(Path(np.__file__).resolve().parents[1]), os.path.realpath(sys.executable)})
 
 
-def _read_exactly(fd: int, n: int) -> bytes:
-    chunks, got = [], 0
-    while got < n:
-        chunk = os.read(fd, min(n - got, 1 << 20))
-        if not chunk:
-            raise EOFError
-        chunks.append(chunk)
-        got += len(chunk)
-    return b"".join(chunks)
+def _worker_env() -> dict[str, str]:
+    """The template's environment: only what Python and BLAS need, none of the grader's secrets."""
+    keep = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", sandbox.FORCE_FALLBACK)
+    env = {k: os.environ[k] for k in keep if k in os.environ}
+    env.update({var: "1" for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
+    return env
 
 
-def _serve(target: str, requests: int, replies: int, scratch: str, memory_mb: int, cpu_seconds: int) -> None:
-    """The worker: sandbox, limits, import the target, then answer calls until told to stop."""
-    os.setsid()
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
-        signal.signal(sig, signal.SIG_DFL)
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a flood of output gets EFBIG, not a kill
-    sandbox = _sandbox([str(paths.spec_dir()), str(paths.fixtures_dir()),
-                        str(Path(__file__).resolve().parent), str(Path(wire.__file__).resolve().parents[1] / "oracle")])
-    os.chdir(scratch)
-    # Appended to: a replacement worker adds to what its predecessors printed.
-    out = os.open(os.path.join(scratch, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0), os.dup2(out, 1), os.dup2(out, 2)
-    _limit(memory_mb, cpu_seconds)
-    handles: OrderedDict[int, Any] = OrderedDict()
+class _Template:
+    """A fresh interpreter (NumPy and conformance.worker imported, nothing else of ours) that
+    forks workers on request: one per grading process, started at first use."""
 
-    def keep(obj: Any) -> int:
-        handles[id(obj)] = obj
-        while len(handles) > HANDLE_LIMIT:
-            handles.popitem(last=False)
-        return id(obj)
+    _by_pid: dict[int, "_Template"] = {}
 
-    def resolve(key: int) -> Any:
-        if key not in handles:
-            raise wire.WireError("a cache from an earlier worker or evicted long ago was passed back")
-        return handles[key]
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        code = (f"import sys; sys.path[:0] = {[_package_root(), str(Path(np.__file__).resolve().parents[1])]!r}; "
+                f"from conformance.worker import main; main({theirs.fileno()})")
+        self.process = subprocess.Popen([sys.executable, "-I", "-c", code], pass_fds=[theirs.fileno()],
+                                        env=_worker_env(), stdin=subprocess.DEVNULL, cwd="/")
+        theirs.close()
+        self.socket = ours
 
-    def reply(message: Any) -> None:
-        wire.send(replies, *wire.encode(message, keep))
+    @classmethod
+    def get(cls) -> "_Template":
+        template = cls._by_pid.get(os.getpid())
+        if template is None or template.process.poll() is not None:
+            template = cls._by_pid[os.getpid()] = cls()
+        return template
 
-    try:
-        module = load_target(target)
-    except TargetImportError as exc:
-        reply({"import_error": str(exc)})
-        os._exit(0)
-    functions = {}
-    for name, fn in vars(module).items():
-        if callable(fn) and not name.startswith("_"):
-            try:
-                params = inspect.signature(fn).parameters.values()
-                functions[name] = sum(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-                                      for p in params)
-            except (TypeError, ValueError):
-                functions[name] = -1
-    reply({"ready": functions, "sandbox": sandbox})
-    file = getattr(module, "__file__", None)
-    while True:
-        header_len, blob_len = wire.frame_lengths(_read_exactly(requests, wire.FRAME_SIZE))
-        request = wire.decode(_read_exactly(requests, header_len), _read_exactly(requests, blob_len), resolve)
-        if request["op"] == "exit":
-            os._exit(0)
-        if request["op"] == "call_perturbed":  # gradient checks: many calls, one round trip
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    fn = getattr(module, request["function"])
-                    results = [fn(*_perturbed(request["args"], request["at"], point)) for point in request["points"]]
-                positions = request.get("keep")
-                if positions is not None:  # drop what the caller will not read (caches): less to send
-                    results = [tuple(x if i in positions else None for i, x in enumerate(r)) if type(r) is tuple else r
-                               for r in results]
-                reply({"results": results})
-            except BaseException as exc:  # noqa: BLE001
-                reply({"raised": [type(exc).__name__, str(exc), _target_frames_only(exc, file)]})
-            continue
-        args = request["args"]
+    def spawn(self, job: dict, fds: list[int]) -> int:
+        """Fork a worker chain for ``job`` with ``fds`` (request, reply, status, output); its pid."""
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                result = getattr(module, request["function"])(*args)
-        except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt... are verdicts too
-            reply({"raised": [type(exc).__name__, str(exc), _target_frames_only(exc, file)]})
-            continue
-        caches = request.get("caches") or []
-        if caches and type(result) is tuple:  # caches stay here; the grader gets handles
-            result = tuple(wire.Keep(x) if i in caches else x for i, x in enumerate(result))
-        # Arrays and dicts come back so the grader sees in-place changes; caches passed in do not.
-        after = [a if isinstance(a, (np.ndarray, dict)) else None for a in args]
-        try:
-            reply({"result": result, "args_after": after})
-        except BaseException as exc:  # noqa: BLE001 - e.g. a lying __array__ that raises, or MemoryError
-            reply({"raised": [type(exc).__name__, f"while sending the result back: {exc}", ""]})
-
-
-# ------------------------------------------------------------------ grader side
-
-def _perturbed(base: list, at: list[list], value: np.ndarray) -> list:
-    """Fresh copies of ``base``'s arrays (a call may modify them in place), with a copy of
-    ``value`` at each location in ``at``: ``[i]`` (argument i) or ``[i, key]`` (a dict's key)."""
-    def fresh(a: Any) -> Any:
-        return a.copy() if isinstance(a, np.ndarray) else a
-
-    args = [{k: fresh(v) for k, v in a.items()} if isinstance(a, dict) else fresh(a) for a in base]
-    for location in at:
-        if len(location) == 1:
-            args[location[0]] = value.copy()
+            socket.send_fds(self.socket, [json.dumps(job).encode()], fds)
+            self.socket.settimeout(60)
+            answer = self.socket.recv(4096)
+        except OSError as exc:
+            answer = b""
+            reason = str(exc)
         else:
-            args[location[0]][location[1]] = value.copy()
-    return args
+            reason = "it exited"
+        if not answer:
+            self.process.kill()
+            raise WorkerFailure(f"the worker template could not start a worker ({reason})", kind="grader")
+        return int(json.loads(answer)["pid"])
 
 
-def _describe_exit(status: int, memory_mb: int) -> str:
+_GRADER_OOM = ("not graded: the worker ran out of memory in the grader's own code, not yours "
+               "(the limit is {mb} MB): raise --memory-mb")
+
+
+def _describe_exit(status: int | None, memory_mb: int) -> str:
+    if status is None:
+        return "the worker running your code died (its exit status was not reported)"
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
@@ -228,65 +150,90 @@ class _RemoteFunction:
 
 
 class IsolatedTarget:
-    """A target module run in a worker process. Use as the harness's module; close() when done."""
+    """A target module run in a worker process. Use as the harness's module; close() when done.
 
-    def __init__(self, path: str, timeout: float = 10.0, memory_mb: int = 1024, cpu_seconds: int = 120):
-        self.__file__ = str(Path(path).resolve()) if Path(path).is_file() else path  # a file, or a module name
+    target: a .py file or a module name. submission: the file or folder the worker may see
+    (shown read-only at /tmp/submission/<name>; default: the target file's own folder).
+    hide: more paths the worker must not see (the output folder, other submissions).
+    """
+
+    def __init__(self, target: str, timeout: float = 10.0, memory_mb: int = 1024, cpu_seconds: int = 120,
+                 submission: str | None = None, hide: list[str] | None = None):
+        is_file = Path(target).is_file()
+        self.__file__ = str(Path(target).resolve()) if is_file else target
         self.timeout, self.memory_mb, self.cpu_seconds = timeout, memory_mb, cpu_seconds
         self.pid: int | None = None
         self.sandbox = ""
+        self.fingerprints: dict[str, str] = {}
+        self.last_warnings: list[str] = []
         self._functions: dict[str, int] = {}
         # function -> positions of its tuple result that are caches (set by the harness from the
         # spec): those stay in the worker and come back as handles.
         self.cache_positions: dict[str, list[int]] = {}
         self._scratch = tempfile.mkdtemp(prefix="rnn-conformance-worker-")
+        shown = str(Path(submission).resolve()) if submission else (str(Path(self.__file__).parent) if is_file else None)
+        inside = None
+        if shown:
+            inside = "" if Path(shown).is_file() else os.path.relpath(self.__file__, shown)
+        # What the worker sees of the submission, and how its paths read in a verdict.
+        self._shown = (f"/tmp/submission/{os.path.basename(shown)}", shown) if shown else None
+        self._job = {"target": self.__file__, "target_in_submission": inside, "scratch": self._scratch,
+                     "memory_mb": memory_mb, "cpu_seconds": cpu_seconds, "output_limit": OUTPUT_LIMIT,
+                     "sys_path": [] if is_file else [p for p in sys.path if p],
+                     "namespaces": True,
+                     "plan": {"submission": shown, "keep_visible": essential_paths(),
+                              "hide": reference_paths() + [str(Path(h).resolve()) for h in hide or []]}}
         self._start()
 
     # -- life cycle
     def _start(self) -> None:
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
-        sys.stdout.flush(), sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:  # the worker
-            try:
-                os.close(req_w), os.close(rep_r)
-                _serve(self.__file__, req_r, rep_w, self._scratch, self.memory_mb, self.cpu_seconds)
-            finally:
-                os._exit(70)
-        os.close(req_r), os.close(rep_w)
-        self.pid, self._requests, self._replies = pid, req_w, rep_r
+        status_r, status_w = os.pipe()
+        out = os.open(os.path.join(self._scratch, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            self.pid = _Template.get().spawn(self._job, [req_r, rep_w, status_w, out])
+        finally:
+            for fd in (req_r, rep_w, status_w, out):
+                os.close(fd)
+        self._requests, self._replies, self._status = req_w, rep_r, status_r
         try:
             hello = self._receive(deadline=time.monotonic() + max(self.timeout, 30.0), what="importing your file")
         except WorkerFailure as exc:
             raise TargetImportError(f"{self.__file__}: {exc}") from None
+        if "sandbox_error" in hello and self._job["namespaces"]:  # namespaces exist, mounts failed: fall back
+            self._kill()
+            self._job["namespaces"], self._job["why_no_sandbox"] = False, hello["sandbox_error"]
+            return self._start()
         if "import_error" in hello:
             self.close()
-            raise TargetImportError(hello["import_error"])
-        self._functions, self.sandbox = hello["ready"], hello["sandbox"]
+            raise TargetImportError(self._readable(hello["import_error"]))
+        self._functions, self.fingerprints, self.sandbox = hello["ready"], hello["fingerprints"], hello["sandbox"]
 
-    def _kill(self) -> int | None:
-        """Kill the worker's whole process group; its exit status, if it had one."""
+    def _readable(self, text: str) -> str:
+        """Worker paths (/tmp/submission/...) as the grader knows them."""
+        return text.replace(*self._shown) if self._shown else text
+
+    def _exit_status(self) -> int | None:
+        """The worker's wait status, as its reaper reported it (it may take a moment)."""
+        if select.select([self._status], [], [], 2.0)[0]:
+            data = os.read(self._status, 4)
+            if len(data) == 4:
+                return struct.unpack("<i", data)[0]
+        return None
+
+    def _kill(self, status_too: bool = False) -> int | None:
+        """Kill the worker's whole process group (and with it its PID namespace)."""
         if self.pid is None:
             return None
         pid, self.pid = self.pid, None
-        status = None
-        try:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            status = status if done else None
-        except ChildProcessError:
-            pass
-        for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+        status = self._exit_status() if status_too else None
+        for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
             try:
-                target()
+                kill()
             except (ProcessLookupError, PermissionError):
                 pass
-        if status is None:
-            try:
-                status = os.waitpid(pid, 0)[1]
-            except ChildProcessError:
-                pass
-        for fd in (self._requests, self._replies):
+        for fd in (self._requests, self._replies, self._status):
             try:
                 os.close(fd)
             except OSError:
@@ -294,17 +241,23 @@ class IsolatedTarget:
         return status
 
     def close(self) -> None:
+        if self.pid is not None:
+            try:
+                wire.send(self._requests, *wire.encode({"op": "exit"}))
+            except OSError:
+                pass
         self._kill()
         shutil.rmtree(self._scratch, ignore_errors=True)
 
     def output(self, cap: int = 2000) -> str:
         """What the target printed (stdout and stderr), at most ``cap`` characters of it."""
         try:
-            with open(os.path.join(self._scratch, "output.txt"), "rb") as f:
+            fd = os.open(os.path.join(self._scratch, "output.txt"), os.O_RDONLY | os.O_NOFOLLOW)
+            with os.fdopen(fd, "rb") as f:
                 data = f.read(cap + 1)
         except OSError:
             return ""
-        text = data[:cap].decode("utf-8", errors="replace")
+        text = self._readable(data[:cap].decode("utf-8", errors="replace"))
         return text + ("\n... (more output not kept)" if len(data) > cap else "")
 
     def describe(self) -> str:
@@ -335,7 +288,10 @@ class IsolatedTarget:
                                         kind="timeout")
                 chunk = os.read(fd, min(n - got, 1 << 20))
                 if not chunk:
-                    raise WorkerFailure(_describe_exit(self._kill() or 0, self.memory_mb), kind="died")
+                    status = self._kill(status_too=True)
+                    if status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == GRADER_OOM_EXIT:
+                        raise WorkerFailure(_GRADER_OOM.format(mb=self.memory_mb), kind="grader-oom")
+                    raise WorkerFailure(_describe_exit(status, self.memory_mb), kind="died")
                 chunks.append(chunk)
                 got += len(chunk)
             return b"".join(chunks)
@@ -345,10 +301,17 @@ class IsolatedTarget:
             self._kill()
             raise WorkerFailure(f"{what} sent back {header_len + blob_len} bytes, over the {self.memory_mb} MB limit")
         try:
-            return wire.decode(read(header_len), read(blob_len))
+            reply = wire.decode(read(header_len), read(blob_len))
         except wire.WireError as exc:
             self._kill()
             raise WorkerFailure(f"{what}: malformed reply from the worker ({exc})") from None
+        if not isinstance(reply, dict):
+            self._kill()
+            raise WorkerFailure(f"{what}: malformed reply from the worker (not a message)")
+        if "grader_oom" in reply:
+            self._kill()
+            raise WorkerFailure(_GRADER_OOM.format(mb=self.memory_mb), kind="grader-oom")
+        return reply
 
     def call_perturbed(self, function: str, args: list, at: list[list], points: np.ndarray,
                        keep: list[int]) -> list:
@@ -367,18 +330,25 @@ class IsolatedTarget:
         return reply["result"]
 
     def _request(self, request: dict, timeout: float) -> dict:
+        self.last_warnings = []
         if self.pid is None:
             self._start()  # the previous worker died or was killed: a fresh one, a fresh import
         try:
             wire.send(self._requests, *wire.encode(request))
         except OSError:
-            raise WorkerFailure(_describe_exit(self._kill() or 0, self.memory_mb)) from None
-        reply = self._receive(time.monotonic() + timeout, "the call", timeout)
+            raise WorkerFailure(_describe_exit(self._kill(status_too=True), self.memory_mb), kind="died",
+                                function=request["function"]) from None
+        try:
+            reply = self._receive(time.monotonic() + timeout, "the call", timeout)
+        except WorkerFailure as exc:
+            exc.function = request["function"]
+            raise
         if "raised" in reply:
             type_name, message, frames = reply["raised"]
             if type_name == "MemoryError":
                 message += f" (memory limit: {self.memory_mb} MB)"
-            raise TargetRaised(type_name, message, frames)
+            raise TargetRaised(type_name, self._readable(message), self._readable(frames))
+        self.last_warnings = [str(w) for w in reply.get("warnings", [])][:WARNINGS_KEPT]
         return reply
 
 

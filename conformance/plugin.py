@@ -29,12 +29,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--dtype", choices=("float64", "float32"), default="float64",
                     help="cast inputs to this dtype and use the spec's tolerances for it")
     group.addoption("--conformance-report", metavar="PATH", help="write a JSON report of every verdict")
-    group.addoption("--isolate", action="store_true",
-                    help="run the target in a separate worker process with a timeout and resource limits")
+    group.addoption("--in-process", action="store_true",
+                    help="run the target inside pytest, not in an isolated worker: for debugging with --pdb only "
+                         "(an endless loop then hangs, an exit ends the run)")
+    group.addoption("--isolate", action="store_true", help="run the target in an isolated worker (the default)")
     group.addoption("--timeout", type=float, default=10.0, metavar="S",
-                    help="with --isolate: seconds allowed per call of the target (default 10)")
+                    help="seconds allowed per call of the target (default 10); after a timeout the items that "
+                         "call that function are not run")
     group.addoption("--memory-mb", type=int, default=1024, metavar="M",
-                    help="with --isolate: memory the target may allocate, in MB (default 1024)")
+                    help="memory the isolated target may allocate, in MB (default 1024)")
+
+
+def _check_options(config: pytest.Config) -> None:
+    """One line per bad option, as pytest reports usage errors."""
+    from conformance.grade import GradeError, check_options
+
+    if config.getoption("in_process") and config.getoption("isolate"):
+        raise pytest.UsageError("rnn-conformance: --in-process and --isolate contradict each other; choose one")
+    try:
+        check_options(None, config.getoption("timeout"), config.getoption("memory_mb"), config.getoption("random_cases"))
+    except GradeError as exc:
+        raise pytest.UsageError(f"rnn-conformance: {exc}") from None
 
 
 @dataclass
@@ -57,9 +72,10 @@ def pytest_configure(config: pytest.Config) -> None:
     from conformance.spec import SpecError, load_all
     from conformance.target import SuiteDetectionError, TargetImportError, detect_suite, load_target
 
+    _check_options(config)
     try:
         suites = load_all()
-        if config.getoption("isolate"):
+        if not config.getoption("in_process"):
             from conformance.isolation import IsolatedTarget
 
             module = IsolatedTarget(target, config.getoption("timeout"), config.getoption("memory_mb"))
@@ -73,8 +89,11 @@ def pytest_configure(config: pytest.Config) -> None:
             suite, reason = detection.suite, detection.reason
     except (TargetImportError, SuiteDetectionError, SpecError) as exc:
         raise pytest.UsageError(f"rnn-conformance: {exc}") from None
+    from conformance.reference import matches
+
+    copied = matches(module, getattr(module, "__file__", None), [spec.function for spec in suites[suite]])
     harness = Harness(module, suites[suite], dtype=config.getoption("dtype"),
-                      random_seed=config.getoption("random_seed"))
+                      random_seed=config.getoption("random_seed"), reference_matches=copied)
     spec_dir = paths.spec_dir() / suite
     config.stash[STATE] = ConformanceRun(harness, getattr(module, "__file__", None) or target, suite, reason, spec_dir)
     config.pluginmanager.register(ReportCollector(config.stash[STATE], config.getoption("conformance_report")),
@@ -89,7 +108,8 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
         return None
     opts = config.option
     isolation = getattr(run.harness.module, "describe", None)
-    return [f"rnn-conformance: target {run.target}" + (f" (isolated: {isolation()})" if isolation else ""),
+    where = f" (isolated: {isolation()})" if isolation else " (in-process: no timeout, no protection)"
+    return [f"rnn-conformance: target {run.target}{where}",
             f"rnn-conformance: suite {run.suite} ({run.reason})",
             f"rnn-conformance: dtype {opts.dtype}, {opts.random_cases} random case(s) per function (seed {opts.random_seed})"]
 

@@ -63,6 +63,7 @@ class SubmissionResult:
     output: str = ""  # what the submission printed (capped), when the grader captured it
     items: list[ItemResult] = field(default_factory=list)
     functions: dict[str, dict[str, float]] = field(default_factory=dict)  # name -> points, earned
+    reference_matches: dict[str, str] = field(default_factory=dict)  # function -> why it is the reference's
 
     @property
     def score(self) -> float:

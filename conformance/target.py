@@ -15,8 +15,10 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-from conformance.spec import Suite
+if TYPE_CHECKING:  # the worker imports this module; it must not pull in the spec machinery
+    from conformance.spec import Suite
 
 
 class TargetImportError(Exception):

@@ -149,7 +149,8 @@ def test_summary_csv_has_one_row_per_submission_and_a_column_per_function(graded
     out, results = graded
     rows = read_csv(out)
     header = (out / "summary.csv").read_text().splitlines()[0].split(",")
-    assert header == ["submission", "file", "suite", "score", "max_score", *FUNCTIONS, "status", "message"]
+    assert header == ["submission", "file", "suite", "score", "max_score", *FUNCTIONS, "status", "matches_reference",
+                      "message"]
     assert [r["submission"] for r in rows] == ["alice", "bob", "carol"]
     for row, result in zip(rows, results):
         assert row["status"] == "graded" and row["suite"] == "dlai"

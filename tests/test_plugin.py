@@ -51,10 +51,10 @@ def failing_cases(report: dict, function: str) -> set[str]:
 
 @pytest.mark.parametrize("suite", ["dlai", "cs231n"])
 def test_oracle_passes_every_item(pytester: pytest.Pytester, suite: str) -> None:
-    result, report = run(pytester, ORACLE / f"{suite}.py")
+    result, report = run(pytester, ORACLE / f"{suite}.py", "--in-process")  # an isolated worker cannot see it
     result.assert_outcomes(passed=item_count(suite))
     assert report["totals"]["functions_passing"] == len(load_suite(suite).specs)
-    result.stdout.fnmatch_lines([f"rnn-conformance: target *{suite}.py", f"rnn-conformance: suite {suite} (detected*"])
+    result.stdout.fnmatch_lines([f"rnn-conformance: target *{suite}.py (in-process*", f"rnn-conformance: suite {suite} (detected*"])
 
 
 @pytest.mark.parametrize("name", ["seed004_dlai", "seed001_dlai", "seed002_dlai", "seed003_cs231n",
@@ -130,10 +130,15 @@ def test_torch_tensors_are_judged_as_arrays(pytester: pytest.Pytester) -> None:
 
 
 def test_memorised_answers_fail_hidden_random_cases(pytester: pytest.Pytester) -> None:
-    _, plain = run(pytester, TARGETS / "memorised.py", "-k", "not gradcheck")
+    # In-process, the memoriser can read the fixtures: it passes them and fails the hidden cases.
+    _, plain = run(pytester, TARGETS / "memorised.py", "--in-process", "-k", "not gradcheck")
     assert plain["totals"]["failed"] == 0
-    _, hidden = run(pytester, TARGETS / "memorised.py", "--random-cases=2", "-k", "random")
+    _, hidden = run(pytester, TARGETS / "memorised.py", "--in-process", "--random-cases=2", "-k", "random")
     assert all(f["status"] == "fail" for f in hidden["functions"].values())
+    # Isolated (the default), it cannot even import the harness to find them.
+    result, _ = run(pytester, TARGETS / "memorised.py")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*ImportError: the reference implementation is not available to submissions*"])
 
 
 def test_random_cases_are_reproducible(pytester: pytest.Pytester) -> None:
@@ -144,7 +149,7 @@ def test_random_cases_are_reproducible(pytester: pytest.Pytester) -> None:
 
 
 def test_usual_pytest_options_work(pytester: pytest.Pytester) -> None:
-    result, _ = run(pytester, ORACLE / "dlai.py", "-k", "rnn_cell_forward and published", "-v",
+    result, _ = run(pytester, TARGETS / "seed001_dlai.py", "-k", "rnn_cell_forward and published", "-v",
                     "--junitxml=junit.xml")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["dlai/rnn_cell_forward.json::rnn_cell_forward[[]published[]] PASSED*"])
@@ -154,7 +159,7 @@ def test_usual_pytest_options_work(pytester: pytest.Pytester) -> None:
 
 
 def test_suite_option_and_detection_errors(pytester: pytest.Pytester) -> None:
-    result, _ = run(pytester, ORACLE / "dlai.py", "--suite=dlai", "-k", "softmax and one_class")
+    result, _ = run(pytester, ORACLE / "dlai.py", "--suite=dlai", "--in-process", "-k", "softmax and one_class")
     result.stdout.fnmatch_lines(["rnn-conformance: suite dlai (chosen with --suite)"])
     unrelated = pytester.makepyfile(unrelated="def add(a, b):\n    return a + b\n")
     result, _ = run(pytester, unrelated)
@@ -163,7 +168,7 @@ def test_suite_option_and_detection_errors(pytester: pytest.Pytester) -> None:
 
 
 def test_module_name_target(pytester: pytest.Pytester) -> None:
-    result, _ = run(pytester, "oracle.cs231n", "-k", "sigmoid")
+    result, _ = run(pytester, "oracle.cs231n", "--in-process", "-k", "sigmoid")
     result.assert_outcomes(passed=len(load_suite("cs231n").specs["sigmoid"].cases))
 
 
@@ -182,8 +187,9 @@ def test_isolated_run_gives_the_same_verdicts(pytester: pytest.Pytester) -> None
 
 
 def test_isolated_hang_times_out_and_the_rest_still_runs(pytester: pytest.Pytester) -> None:
-    hang = pytester.makepyfile(hang="from oracle.dlai import *\n\ndef sigmoid(x):\n    while True:\n        pass\n")
-    result, report = run(pytester, hang, "--isolate", "--timeout=1", "-k", "sigmoid and one_element or softmax")
+    (pytester.path / "_correct_dlai.py").write_text((TARGETS / "_correct_dlai.py").read_text())
+    hang = pytester.makepyfile(hang="from _correct_dlai import *\n\ndef sigmoid(x):\n    while True:\n        pass\n")
+    result, report = run(pytester, hang, "--timeout=1", "-k", "sigmoid and one_element or softmax")
     result.stdout.fnmatch_lines(["error: `sigmoid`: the call did not finish within 1 s; the worker was killed*"])
     assert report["functions"]["sigmoid"]["status"] == "error"
     assert report["functions"]["softmax"]["status"] == "pass"

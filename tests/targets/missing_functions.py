@@ -1,4 +1,4 @@
-"""A dlai target with only four of the suite's ten functions, all correct (the oracle's).
+"""A dlai target with only four of the suite's ten functions, all correct (tests/targets/_correct_dlai.py).
 
 Present (expected to pass every case): softmax, sigmoid, rnn_cell_forward, rnn_forward.
 Missing (expected to be reported missing): rnn_cell_backward, rnn_backward,
@@ -8,7 +8,7 @@ Gradcheck items: rnn_cell_backward / rnn_backward have their forward here, so th
 gradcheck item is "missing" too.
 """
 
-from oracle.dlai import rnn_cell_forward, rnn_forward, sigmoid, softmax
+from _correct_dlai import rnn_cell_forward, rnn_forward, sigmoid, softmax
 
 __all__ = ["softmax", "sigmoid", "rnn_cell_forward", "rnn_forward"]
 

@@ -1,11 +1,11 @@
-"""A dlai target whose outputs are all correct (the oracle's) but two functions modify an
+"""A dlai target whose outputs are all correct (a correct student-style implementation's) but two functions modify an
 input in place after computing:
 
 - ``rnn_cell_forward`` zeroes its argument ``xt`` (an array argument);
 - ``rnn_forward`` adds 1 to ``parameters["ba"]`` (a field of a dict argument).
 
 Each computes from private copies first, so its returned values and cache are right; only
-the caller's arrays change. Every other function is the oracle's and passes. The harness
+the caller's arrays change. Every other function is correct and passes. The harness
 judges a mutation as a failure of that function's items (not of the others): expected
 failing are exactly those two functions, on every fixture case, each with a message naming
 the modified input (``xt`` / ``parameters['ba']``).
@@ -15,8 +15,8 @@ harness hands every call fresh copies, so those items pass.
 
 import numpy as np
 
-import oracle.dlai as _oracle
-from oracle.dlai import (lstm_backward, lstm_cell_backward, lstm_cell_forward, lstm_forward,
+import _correct_dlai as _oracle
+from _correct_dlai import (lstm_backward, lstm_cell_backward, lstm_cell_forward, lstm_forward,
                          rnn_backward, rnn_cell_backward, sigmoid, softmax)
 
 __all__ = ["softmax", "sigmoid", "rnn_cell_forward", "rnn_forward", "lstm_cell_forward",

@@ -1,0 +1,312 @@
+"""The process that runs a submission, and the template it is forked from.
+
+The grader never forks a worker from itself: its memory holds the oracle, the expected
+values and every classmate's results. It starts one *template* per grading process
+(``python -I -c ...main()``), a fresh interpreter that imports NumPy and this module only,
+and asks it over a Unix socket for workers. For each request the template forks:
+
+- A: joins new namespaces (sandbox.enter_namespaces) and forks B;
+- B: PID 1 of the new PID namespace: builds the worker's view of the files
+  (sandbox.build_view), forks C, reaps, and reports C's exit status on the status pipe;
+  when B exits the kernel kills every process left in the namespace;
+- C: the worker: confined (sandbox.confine), imports the submission, then answers calls.
+
+Requests and replies are framed JSON + raw array bytes (wire.py), never pickles.
+Operations are a closed list: ``call``, ``call_perturbed``, ``exit``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+import time
+import warnings
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+
+from conformance import fingerprint, sandbox, wire
+from conformance.target import TargetImportError, _target_frames_only, load_target
+
+HANDLE_LIMIT = 256  # caches kept per worker; older ones are dropped
+WARNINGS_KEPT = 5  # distinct warnings reported per call
+GRADER_OOM_EXIT = 71  # the worker ran out of memory in our code, not the submission's
+STATUS = struct.Struct("<i")
+
+
+def _read_exactly(fd: int, n: int) -> bytes:
+    chunks, got = [], 0
+    while got < n:
+        chunk = os.read(fd, min(n - got, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def _perturbed(base: list, at: list[list], value: np.ndarray) -> list:
+    """Fresh copies of ``base``'s arrays (a call may modify them in place), with a copy of
+    ``value`` at each location in ``at``: ``[i]`` (argument i) or ``[i, key]`` (a dict's key)."""
+    def fresh(a: Any) -> Any:
+        return a.copy() if isinstance(a, np.ndarray) else a
+
+    args = [{k: fresh(v) for k, v in a.items()} if isinstance(a, dict) else fresh(a) for a in base]
+    for location in at:
+        if len(location) == 1:
+            args[location[0]] = value.copy()
+        else:
+            args[location[0]][location[1]] = value.copy()
+    return args
+
+
+def _warning_texts(caught: list) -> list[str]:
+    seen: list[str] = []
+    for w in caught:
+        text = f"{w.category.__name__}: {w.message}"
+        if text not in seen:
+            seen.append(text)
+    return seen[:WARNINGS_KEPT]
+
+
+def _functions(module: Any) -> tuple[dict[str, int], dict[str, str]]:
+    """Public callables -> required positional parameters (-1: unknown), and their code fingerprints."""
+    required, prints = {}, {}
+    for name, fn in vars(module).items():
+        if not callable(fn) or name.startswith("_"):
+            continue
+        try:
+            params = inspect.signature(fn).parameters.values()
+            required[name] = sum(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                                 for p in params)
+        except (TypeError, ValueError):
+            required[name] = -1
+        digest = fingerprint.code_fingerprint(fn)
+        if digest:
+            prints[name] = digest
+    return required, prints
+
+
+def serve(job: dict, requests: int, replies: int) -> None:
+    """C: confine, import the target, then answer calls until told to stop (or the pipe closes)."""
+    note = sandbox.confine(job["namespaced"], job["memory_mb"], job["cpu_seconds"], job["output_limit"])
+    sandbox.block_reference_imports()
+    handles: OrderedDict[int, Any] = OrderedDict()
+
+    def keep(obj: Any) -> int:
+        handles[id(obj)] = obj
+        while len(handles) > HANDLE_LIMIT:
+            handles.popitem(last=False)
+        return id(obj)
+
+    def resolve(key: int) -> Any:
+        if key not in handles:
+            raise wire.WireError("a cache from an earlier worker or evicted long ago was passed back")
+        return handles[key]
+
+    def reply(message: Any) -> None:
+        for stream in (sys.stdout, sys.stderr):  # what the call printed reaches the file now
+            try:
+                stream.flush()
+            except BaseException:  # noqa: BLE001 - a replaced or broken stream is the target's business
+                pass
+        try:
+            wire.send(replies, *wire.encode(message, keep))
+        except MemoryError:
+            try:
+                wire.send(replies, *wire.encode({"grader_oom": "sending the result back"}))
+            except MemoryError:
+                os._exit(GRADER_OOM_EXIT)
+
+    sys.path[:0] = job.get("sys_path", [])
+    if job.get("sandbox_error"):
+        reply({"sandbox_error": job["sandbox_error"]})
+        os._exit(0)
+    try:
+        module = load_target(job["target"])
+    except TargetImportError as exc:
+        reply({"import_error": str(exc)})
+        os._exit(0)
+    functions, prints = _functions(module)
+    if job["namespaced"]:
+        described = ("own user, PID, mount and network namespaces: files read-only; output folder, other "
+                     "submissions, spec, fixtures and harness hidden; every process it starts dies with it; "
+                     + job["process_bound"])
+    else:
+        described = (f"no namespaces ({job['why_not']}): {note or 'runs as your user'}, files not protected, "
+                     f"processes it starts may outlive it; {job['process_bound']}")
+    reply({"ready": functions, "fingerprints": prints, "sandbox": described})
+    file = getattr(module, "__file__", None)
+    while True:
+        try:
+            header_len, blob_len = wire.frame_lengths(_read_exactly(requests, wire.FRAME_SIZE))
+            request = wire.decode(_read_exactly(requests, header_len), _read_exactly(requests, blob_len), resolve)
+        except EOFError:
+            os._exit(0)
+        except MemoryError:
+            reply({"grader_oom": "receiving the arguments"})
+            continue
+        if request["op"] == "exit":
+            os._exit(0)
+        if request["op"] not in ("call", "call_perturbed"):
+            reply({"protocol_error": f"unknown operation {request['op']!r}"})
+            continue
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")  # recorded for the verdict, never raised
+            try:
+                fn = getattr(module, request["function"])
+                if request["op"] == "call_perturbed":  # gradient checks: many calls, one round trip
+                    result = [fn(*_perturbed(request["args"], request["at"], point)) for point in request["points"]]
+                else:
+                    result = fn(*request["args"])
+            except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt... are verdicts too
+                reply({"raised": [type(exc).__name__, str(exc), _target_frames_only(exc, file)]})
+                continue
+        texts = _warning_texts(caught)
+        if request["op"] == "call_perturbed":
+            positions = request.get("keep")
+            if positions is not None:  # drop what the caller will not read (caches): less to send
+                result = [tuple(x if i in positions else None for i, x in enumerate(r)) if type(r) is tuple else r
+                          for r in result]
+            reply({"results": result, "warnings": texts})
+            continue
+        caches = request.get("caches") or []
+        if caches and type(result) is tuple:  # caches stay here; the grader gets handles
+            result = tuple(wire.Keep(x) if i in caches else x for i, x in enumerate(result))
+        # Arrays and dicts come back so the grader sees in-place changes; caches passed in do not.
+        after = [a if isinstance(a, (np.ndarray, dict)) else None for a in request["args"]]
+        try:
+            reply({"result": result, "args_after": after, "warnings": texts})
+        except BaseException as exc:  # noqa: BLE001 - e.g. a lying __array__ that raises
+            reply({"raised": [type(exc).__name__, f"while sending the result back: {exc}", ""]})
+
+
+def _close_all_but(keep: set[int]) -> None:
+    for fd in map(int, os.listdir("/proc/self/fd")):
+        if fd not in keep and fd > 2:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def _reaper(job: dict, req: int, rep: int, status: int, out: int) -> None:
+    """B: the view, then C, then wait; C's raw wait status goes to the grader."""
+    sandbox.not_dumpable()
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    target = job["target"]
+    if job["namespaced"]:
+        try:
+            inside = sandbox.build_view(sandbox.Plan.from_dict(job["plan"]))
+            if inside and job.get("target_in_submission") is not None:
+                target = os.path.join(inside, job["target_in_submission"]) if job["target_in_submission"] else inside
+            os.chdir("/tmp/work")
+        except (sandbox.SandboxError, OSError) as exc:
+            job = {**job, "sandbox_error": f"could not build the worker's view of the files ({exc})"}
+    else:
+        os.chdir(job["scratch"])
+    pid = os.fork()
+    if pid == 0:
+        _close_all_but({req, rep, out})
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0), os.dup2(out, 1), os.dup2(out, 2)
+        os.close(null), os.close(out)
+        try:
+            serve({**job, "target": target}, req, rep)
+        finally:
+            os._exit(70)
+    for fd in (req, rep, out):
+        os.close(fd)
+    while True:
+        try:
+            done, code = os.wait()
+        except ChildProcessError:
+            os._exit(0)
+        if done == pid:
+            os.write(status, STATUS.pack(code))
+            os._exit(0)
+
+
+def _start(job: dict, fds: list[int]) -> None:
+    """A: a pids cgroup (root), new session and namespaces, then B."""
+    req, rep, status, out = fds
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    os.setsid()
+    sandbox.libc_prctl_pdeathsig()
+    uid, gid = os.geteuid(), os.getegid()  # before unshare: inside an unmapped namespace they read 65534
+    group = sandbox.pids_cgroup(f"rnn-conformance-{os.getpid()}") if uid == 0 else None
+    if uid != 0:
+        bound = f"at most {sandbox.MAX_PROCESSES} processes (RLIMIT_NPROC)"
+    elif group is not None and sandbox.join_pids_cgroup(group, sandbox.MAX_PROCESSES + 2):
+        bound = f"at most {sandbox.MAX_PROCESSES} processes (pids cgroup)"
+    else:
+        bound = "process count not bounded (root without a pids cgroup)"
+    why_not = sandbox.enter_namespaces() if job["namespaces"] else job.get("why_no_sandbox", "not asked for")
+    if why_not is None:
+        try:
+            sandbox.map_own_user(uid, gid)
+        except OSError as exc:
+            why_not = f"cannot map the user ({exc.strerror})"
+    job = {**job, "namespaced": why_not is None, "why_not": why_not, "process_bound": bound}
+    pid = os.fork()
+    if pid == 0:
+        _reaper(job, req, rep, status, out)
+        os._exit(70)
+    for fd in fds:
+        os.close(fd)
+    try:
+        os.waitpid(pid, 0)
+    finally:
+        os._exit(0)
+
+
+def _sweep(groups: list) -> list:
+    """Remove the pids cgroups of finished workers (rmdir fails while a process is left in one)."""
+    left = []
+    for group in groups:
+        try:
+            group.rmdir()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            left.append(group)
+    return left
+
+
+def main(control_fd: int) -> None:
+    """The template: fork a worker per request, until the grader closes the socket."""
+    control = socket.socket(fileno=control_fd)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the As it forks are reaped by the kernel
+    sandbox.libc_prctl_pdeathsig()
+    groups: list = []
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(control, 1 << 20, 4)
+        except (OSError, EOFError):
+            message = b""
+        if not message:
+            for _ in range(20):  # the last workers are being killed: give them a moment
+                groups = _sweep(groups)
+                if not groups:
+                    break
+                time.sleep(0.05)
+            os._exit(0)
+        job = json.loads(message)
+        pid = os.fork()
+        if pid == 0:
+            control.close()
+            try:
+                _start(job, fds)
+            finally:
+                os._exit(70)
+        for fd in fds:
+            os.close(fd)
+        control.sendall(json.dumps({"pid": pid}).encode())
+        group = sandbox.pids_cgroup(f"rnn-conformance-{pid}") if os.geteuid() == 0 else None
+        groups = _sweep(groups) + ([group] if group else [])
