@@ -1,11 +1,12 @@
 """The hostile-target corpus, end to end through `rnn-conformance grade` (isolated).
 
 One class run grades two ordinary submissions (a correct one and one with seed 004's bugs)
-together with every hostile submission in tests/hostile/ and the fixture-memorising target.
-For each hostile one: its verdict names what happened. For the class: the ordinary
-submissions' grades equal those of a run without the hostile ones, the spec and fixtures
-are byte-for-byte unchanged, the grader exits 0 and writes every report, and no process a
-submission started outlives the run.
+together with every hostile submission in tests/hostile/, the oracle pasted into a submission,
+and the fixture-memorising target, all copied into one submissions folder (classmates side by
+side, as an instructor has them) with an absolute --out. For each hostile one: its verdict names
+what happened. For the class: the ordinary submissions' results.json equal those of a run
+without the hostile ones, the spec and fixtures are byte-for-byte unchanged, the grader exits 0
+and writes every report, and no process a submission started outlives the run.
 """
 
 from __future__ import annotations
@@ -15,28 +16,85 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conformance import paths
+import oracle
+from conformance import paths, sandbox
 
 HERE = Path(__file__).parent
 HOSTILE = sorted((HERE / "hostile").glob("*.py"))
-ORDINARY = [HERE.parent / "examples" / "submissions" / "alice", HERE.parent / "examples" / "submissions" / "bob.py"]
+EXAMPLES = HERE.parent / "examples" / "submissions"
+CORRECT = HERE / "targets" / "_correct_dlai.py"
 MEMORISED = HERE / "targets" / "memorised.py"
 OPTIONS = ["--suite", "dlai", "--timeout", "1", "--memory-mb", "256", "--random-cases", "1", "--jobs", "2"]
+PASTED = ["rnn_cell_forward", "rnn_forward", "lstm_forward", "rnn_backward", "lstm_cell_backward", "lstm_backward"]
 
 
 def expectation(file: Path) -> dict:
-    """VERDICT / WORDS / ANY_OF of a hostile file, read as text: importing it is the hazard."""
+    """VERDICT / WORDS / ANY_OF / PRINTS / NOT_GRADED of a hostile file, read as text: importing it
+    is the hazard."""
     namespace: dict = {}
     for line in file.read_text().splitlines():
-        if line.startswith(("VERDICT", "ANY_OF")):
+        if line.startswith(("VERDICT", "ANY_OF", "PRINTS", "NOT_GRADED")):
             exec(line, namespace)  # our own one-line literals
     return namespace
+
+
+def pasted_oracle() -> str:
+    """The oracle's dlai suite pasted into one file, its imports of the oracle replaced by the pasted
+    numerics: what a student who found the installed package hands in."""
+    folder = Path(oracle.__file__).parent
+    numerics = (folder / "numerics.py").read_text()
+    dlai = (folder / "dlai.py").read_text().replace("from __future__ import annotations\n", "")
+    shim = ("import types as _types\nnumerics = _types.SimpleNamespace(softmax=softmax, sigmoid=sigmoid)\n"
+            "del softmax, sigmoid\n")
+    dlai = dlai.replace("from oracle import numerics\n", "").replace(
+        "from oracle.numerics import dsigmoid_from_output, dtanh_from_output\n", "")
+    return numerics + "\n" + shim + dlai
+
+
+def build_class(folder: Path, out: Path, hostile: bool) -> list[Path]:
+    """The class's submissions in one folder: alice (a folder), bob.py, and with ``hostile`` every
+    hostile file (each a folder beside its own copy of the correct module), the pasted oracle and
+    the memoriser; @...@ paths filled in."""
+    folder.mkdir()
+    shutil.copytree(EXAMPLES / "alice", folder / "alice")
+    shutil.copy(EXAMPLES / "bob.py", folder / "bob.py")
+    subs = [folder / "alice", folder / "bob.py"]
+    if not hostile:
+        return subs
+    fill = {"@OUT@": str(out.resolve()), "@CLASSMATE@": str((folder / "alice" / "rnn_utils.py").resolve()),
+            "@SPEC_DIR@": str(paths.spec_dir()), "@FIXTURES_DIR@": str(paths.fixtures_dir()),
+            "@ORACLE_DIR@": str(Path(oracle.__file__).parent)}
+    for file in HOSTILE:
+        text = file.read_text()
+        for key, value in fill.items():
+            text = text.replace(key, value)
+        (folder / file.stem).mkdir()
+        (folder / file.stem / file.name).write_text(text)
+        shutil.copy(CORRECT, folder / file.stem / CORRECT.name)
+        subs.append(folder / file.stem)
+    (folder / "pasted_oracle.py").write_text(pasted_oracle())
+    shutil.copy(MEMORISED, folder / "memorised.py")
+    return subs + [folder / "pasted_oracle.py", folder / "memorised.py"]
+
+
+def hostile_processes() -> list[str]:
+    """Processes a hostile submission started and named (see tests/hostile/README.md)."""
+    found = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            name = comm.read_text().strip()
+        except OSError:
+            continue
+        if name.startswith("hostile-"):
+            found.append(f"{comm.parent.name}: {name}")
+    return found
 
 
 def tree_digest() -> str:
@@ -64,30 +122,33 @@ def grades(out: Path, name: str) -> dict:
 @pytest.fixture(scope="module")
 def class_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile")
-    pid_dir = tmp / "pids"
-    pid_dir.mkdir()
-    env = {**os.environ, "HOSTILE_PID_DIR": str(pid_dir)}
+    env = {k: v for k, v in os.environ.items() if k != sandbox.FORCE_FALLBACK}
     before = tree_digest()
-    baseline = grade(ORDINARY, tmp / "baseline", env)
-    run = grade(ORDINARY + HOSTILE + [MEMORISED], tmp / "class", env)
+    baseline = grade(build_class(tmp / "baseline_subs", tmp / "baseline", hostile=False), tmp / "baseline", env)
+    submissions = build_class(tmp / "subs", tmp / "class", hostile=True)
+    run = grade(submissions, tmp / "class", env)
     return {"baseline": baseline, "run": run, "out": tmp / "class", "base_out": tmp / "baseline",
-            "before": before, "after": tree_digest(), "pid_dir": pid_dir}
+            "before": before, "after": tree_digest(), "left": hostile_processes(), "count": len(submissions)}
 
 
 def test_the_grader_exits_normally_with_every_report(class_run):
     run = class_run["run"]
     assert run.returncode == 0, run.stderr[-2000:]
     rows = list(csv.DictReader((class_run["out"] / "summary.csv").read_text().splitlines()))
-    assert len(rows) == len(ORDINARY) + len(HOSTILE) + 1
-    assert all(row["status"] == "graded" for row in rows), rows
+    assert len(rows) == class_run["count"]
+    not_graded = {f.stem for f in HOSTILE if "NOT_GRADED" in expectation(f)} | {"memorised"}
+    assert {row["submission"] for row in rows if row["status"] != "graded"} == not_graded, rows
     for row in rows:
         assert (class_run["out"] / row["submission"] / "results.json").is_file()
+    sandbox_used = json.loads((class_run["out"] / "alice" / "results.json").read_text())["extra_data"]["sandbox"]
+    assert "own user, PID, mount and network namespaces" in sandbox_used
 
 
 def test_ordinary_grades_are_unchanged_by_hostile_classmates(class_run):
     assert class_run["baseline"].returncode == 0
     for name in ("alice", "bob"):
         assert grades(class_run["out"], name) == grades(class_run["base_out"], name), name
+        assert grades(class_run["out"], name)["score"] < 999
 
 
 def test_spec_and_fixtures_are_untouched(class_run):
@@ -95,17 +156,37 @@ def test_spec_and_fixtures_are_untouched(class_run):
 
 
 def test_no_process_outlives_the_run(class_run):
-    pids = [int(p.read_text()) for p in class_run["pid_dir"].glob("*.pid")]
-    assert pids, "forks_child.py should have recorded the child it forked"
-    for pid in pids:
-        with pytest.raises(ProcessLookupError):
-            os.kill(pid, 0)
+    assert class_run["left"] == []
+    forked = json.loads((class_run["out"] / "fork_bomb" / "results.json").read_text())["output"]
+    count = int(re.search(r"forked (\d+) children", forked).group(1))
+    assert 0 < count <= sandbox.MAX_PROCESSES, forked  # bounded, and the bomb did run
+
+
+def test_the_pasted_reference_earns_nothing_for_what_it_copied(class_run):
+    results = json.loads((class_run["out"] / "pasted_oracle" / "results.json").read_text())
+    copied = results["extra_data"]["matches_reference"]
+    assert set(PASTED) <= set(copied), copied
+    for test in results["tests"]:
+        if test["name"].split("[")[0] in copied:
+            assert test["score"] == 0
+            if test["visibility"] == "visible":
+                assert "matches the reference implementation" in test["output"], test["output"]
+    row = next(r for r in csv.DictReader((class_run["out"] / "summary.csv").read_text().splitlines())
+               if r["submission"] == "pasted_oracle")
+    assert set(PASTED) <= set(row["matches_reference"].split())
+    for name in ("alice", "bob"):  # written by people: nothing flagged
+        assert json.loads((class_run["out"] / name / "results.json").read_text())["extra_data"]["matches_reference"] == {}
 
 
 @pytest.mark.parametrize("file", HOSTILE, ids=[f.stem for f in HOSTILE])
 def test_each_hostile_verdict_is_precise(class_run, file):
     expect = expectation(file)
     results = json.loads((class_run["out"] / file.stem / "results.json").read_text())
+    if "NOT_GRADED" in expect:
+        assert results["score"] == 0 and expect["NOT_GRADED"] in results["output"], results["output"][:1500]
+        return
+    for text in expect.get("PRINTS", []):
+        assert text in results["output"], results["output"][:1500]
     function = expect["VERDICT"]
     if function is None:  # harmless values, hazardous process: full marks, nothing else broken
         assert results["score"] == results["max_score"], [t for t in results["tests"] if t["status"] != "passed"]
@@ -121,9 +202,7 @@ def test_each_hostile_verdict_is_precise(class_run, file):
     assert results["score"] > 0.5 * results["max_score"], results["score"]
 
 
-def test_memorised_answers_fail_the_hidden_cases(class_run):
+def test_the_memoriser_cannot_reach_the_fixtures(class_run):
     results = json.loads((class_run["out"] / "memorised" / "results.json").read_text())
-    hidden = [t for t in results["tests"] if t["visibility"] == "after_due_date"]
-    assert hidden and all(t["status"] == "failed" for t in hidden)
-    for test in hidden:  # a hidden case names what is wrong, never a value
-        assert test["output"].startswith("hidden case:") and not re.search(r"\d\.\d|\de[-+]?\d", test["output"])
+    assert results["score"] == 0
+    assert "the reference implementation is not available to submissions" in results["output"]

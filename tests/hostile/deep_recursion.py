@@ -2,7 +2,7 @@
 whichever the interpreter reaches first; any of them costs only softmax."""
 import sys
 
-from oracle.dlai import *  # noqa: F401,F403
+from _correct_dlai import *  # noqa: F401,F403
 
 VERDICT, WORDS = "softmax", []
 ANY_OF = ["did not finish within", "MemoryError", "SIGSEGV", "RecursionError"]

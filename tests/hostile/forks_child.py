@@ -1,21 +1,18 @@
 """softmax forks a child that sleeps on after the call returns; it must not outlive grading.
-The child's pid is written to $HOSTILE_PID_DIR so the test can check it is gone."""
+The child names itself hostile-child, so the test can look for it after the run."""
+import ctypes
 import os
 import time
 
-from oracle.dlai import *  # noqa: F401,F403
-from oracle.dlai import softmax as _softmax
+from _correct_dlai import *  # noqa: F401,F403
+from _correct_dlai import softmax as _softmax
 
 VERDICT, WORDS = None, []  # the values are right: only the leftover process is the hazard
 
 
 def softmax(x):
-    pid = os.fork()
-    if pid == 0:
+    if os.fork() == 0:
+        ctypes.CDLL(None).prctl(15, b"hostile-child", 0, 0, 0)
         time.sleep(10**6)
         os._exit(0)
-    pid_dir = os.environ.get("HOSTILE_PID_DIR")
-    if pid_dir:
-        with open(os.path.join(pid_dir, f"{pid}.pid"), "w") as f:
-            f.write(str(pid))
     return _softmax(x)

@@ -1,7 +1,7 @@
 """softmax returns a 4 GB array: refused by the memory limit inside the worker."""
 import numpy as np
 
-from oracle.dlai import *  # noqa: F401,F403
+from _correct_dlai import *  # noqa: F401,F403
 
 VERDICT, WORDS = "softmax", ["MemoryError"]
 

@@ -1,6 +1,6 @@
 """softmax prints without end: the output file's size limit stops it (OSError: File too large)."""
-from oracle.dlai import *  # noqa: F401,F403
-from oracle.dlai import softmax as _softmax
+from _correct_dlai import *  # noqa: F401,F403
+from _correct_dlai import softmax as _softmax
 
 VERDICT, WORDS = "softmax", ["File too large"]
 

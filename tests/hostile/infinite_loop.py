@@ -1,5 +1,5 @@
 """softmax never returns (a busy loop): killed at the per-call timeout."""
-from oracle.dlai import *  # noqa: F401,F403
+from _correct_dlai import *  # noqa: F401,F403
 
 VERDICT, WORDS = "softmax", ["did not finish within"]
 

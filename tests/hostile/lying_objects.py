@@ -1,5 +1,5 @@
 """Returns objects that lie: softmax's __array__ raises, sigmoid's claims equality with anything."""
-from oracle.dlai import *  # noqa: F401,F403
+from _correct_dlai import *  # noqa: F401,F403
 
 VERDICT, WORDS = "softmax", ["returned a RaisingArray", "not a numeric array"]
 

@@ -1,7 +1,7 @@
 """softmax allocates until it cannot: the address-space limit turns it into MemoryError."""
 import numpy as np
 
-from oracle.dlai import *  # noqa: F401,F403
+from _correct_dlai import *  # noqa: F401,F403
 
 VERDICT, WORDS = "softmax", ["MemoryError", "memory limit"]
 

@@ -1,7 +1,7 @@
 """softmax calls os._exit(7): the worker process dies at once."""
 import os
 
-from oracle.dlai import *  # noqa: F401,F403
+from _correct_dlai import *  # noqa: F401,F403
 
 VERDICT, WORDS = "softmax", ["exited with code 7"]
 

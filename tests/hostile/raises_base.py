@@ -1,5 +1,5 @@
 """softmax raises KeyboardInterrupt, sigmoid a bare BaseException."""
-from oracle.dlai import *  # noqa: F401,F403
+from _correct_dlai import *  # noqa: F401,F403
 
 VERDICT, WORDS = "softmax", ["KeyboardInterrupt"]
 

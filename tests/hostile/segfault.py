@@ -1,7 +1,7 @@
 """softmax reads address 0 through ctypes: the worker dies of SIGSEGV."""
 import ctypes
 
-from oracle.dlai import *  # noqa: F401,F403
+from _correct_dlai import *  # noqa: F401,F403
 
 VERDICT, WORDS = "softmax", ["SIGSEGV"]
 

@@ -1,7 +1,7 @@
 """softmax calls sys.exit(3): a SystemExit is a verdict, not the end of the grader."""
 import sys
 
-from oracle.dlai import *  # noqa: F401,F403
+from _correct_dlai import *  # noqa: F401,F403
 
 VERDICT, WORDS = "softmax", ["SystemExit", "3"]
 

@@ -2,7 +2,7 @@
 import threading
 import time
 
-from oracle.dlai import *  # noqa: F401,F403
+from _correct_dlai import *  # noqa: F401,F403
 
 VERDICT, WORDS = None, []
 
