@@ -14,6 +14,7 @@ names what happened. Its printed output goes to a capped file that only the grad
 
 from __future__ import annotations
 
+import atexit
 import inspect
 import json
 import os
@@ -103,8 +104,27 @@ class _Template:
     def get(cls) -> "_Template":
         template = cls._by_pid.get(os.getpid())
         if template is None or template.process.poll() is not None:
+            if template is not None:
+                template.close()
+            elif not cls._by_pid:
+                atexit.register(cls.close_all)
             template = cls._by_pid[os.getpid()] = cls()
         return template
+
+    def close(self) -> None:
+        """Closing the socket ends the template (its workers are killed by their owners)."""
+        self.socket.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    @classmethod
+    def close_all(cls) -> None:
+        template = cls._by_pid.pop(os.getpid(), None)
+        if template is not None:
+            template.close()
 
     def spawn(self, job: dict, fds: list[int]) -> int:
         """Fork a worker chain for ``job`` with ``fds`` (request, reply, status, output); its pid."""

@@ -279,12 +279,26 @@ def _processes_of(uid: int) -> int:
     return count
 
 
-def confine(namespaced: bool, memory_mb: int, cpu_seconds: int, output_limit: int) -> str:
-    """Limits, no capabilities, no privilege gain; returns what the fallback did, if anything."""
+def world_reachable(path: str) -> bool:
+    """Whether any user may reach ``path``: every folder above it searchable by others."""
+    p = Path(path).resolve()
+    try:
+        return all(q.stat().st_mode & 0o001 for q in p.parents) and bool(p.stat().st_mode & 0o004)
+    except OSError:
+        return False
+
+
+def confine(namespaced: bool, memory_mb: int, cpu_seconds: int, output_limit: int,
+            needed: list[str] = ()) -> str:
+    """Limits, no capabilities, no privilege gain; returns what the fallback did, if anything.
+    needed: what the worker must read (without namespaces, root switches to nobody only if nobody can)."""
     note = ""
     if namespaced:
         _drop_capabilities()
         processes = MAX_PROCESSES  # counted within the worker's own user namespace (not for root)
+    elif os.geteuid() == 0 and not all(world_reachable(p) for p in needed):
+        note = "runs as root (user nobody could not read Python or the submission)"
+        processes = MAX_PROCESSES  # the kernel ignores RLIMIT_NPROC for root: this bounds nothing
     elif os.geteuid() == 0:  # no namespaces, but root: at least not the grader's user
         os.setgroups([])
         os.setgid(NOBODY)

@@ -95,7 +95,8 @@ def _functions(module: Any) -> tuple[dict[str, int], dict[str, str]]:
 
 def serve(job: dict, requests: int, replies: int) -> None:
     """C: confine, import the target, then answer calls until told to stop (or the pipe closes)."""
-    note = sandbox.confine(job["namespaced"], job["memory_mb"], job["cpu_seconds"], job["output_limit"])
+    needed = [job["target"], *job["plan"]["keep_visible"]] if not job["namespaced"] else []
+    note = sandbox.confine(job["namespaced"], job["memory_mb"], job["cpu_seconds"], job["output_limit"], needed)
     sandbox.block_reference_imports()
     handles: OrderedDict[int, Any] = OrderedDict()
 
@@ -116,13 +117,7 @@ def serve(job: dict, requests: int, replies: int) -> None:
                 stream.flush()
             except BaseException:  # noqa: BLE001 - a replaced or broken stream is the target's business
                 pass
-        try:
-            wire.send(replies, *wire.encode(message, keep))
-        except MemoryError:
-            try:
-                wire.send(replies, *wire.encode({"grader_oom": "sending the result back"}))
-            except MemoryError:
-                os._exit(GRADER_OOM_EXIT)
+        wire.send(replies, *wire.encode(message, keep))
 
     sys.path[:0] = job.get("sys_path", [])
     if job.get("sandbox_error"):
@@ -149,8 +144,11 @@ def serve(job: dict, requests: int, replies: int) -> None:
             request = wire.decode(_read_exactly(requests, header_len), _read_exactly(requests, blob_len), resolve)
         except EOFError:
             os._exit(0)
-        except MemoryError:
-            reply({"grader_oom": "receiving the arguments"})
+        except MemoryError:  # our decoding of the grader's arguments: not the submission's doing
+            try:
+                reply({"grader_oom": "receiving the arguments"})
+            except MemoryError:
+                os._exit(GRADER_OOM_EXIT)
             continue
         if request["op"] == "exit":
             os._exit(0)
