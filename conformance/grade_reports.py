@@ -92,6 +92,8 @@ def header(result: SubmissionResult) -> str:
                 f"{result.score:g} of {result.max_score:g} points.")
     for function, why in sorted(result.reference_matches.items()):
         text += f"\n`{function}` matches the reference implementation ({why}): no points."
+    if result.notes:
+        text += "\nHow your file was read:" + "".join(f"\n- {note}" for note in result.notes)
     if result.limits:
         text += f"\nLimits: {result.limits}"
     if result.output:
@@ -117,7 +119,7 @@ def gradescope(result: SubmissionResult) -> dict[str, Any]:
             "visibility": "visible", "tests": tests,
             # Gradescope keeps extra_data without showing it: what an instructor filters on.
             "extra_data": {"matches_reference": dict(sorted(result.reference_matches.items())),
-                           "sandbox": result.limits}}
+                           "sandbox": result.limits, "notes": result.notes}}
 
 
 def junit(result: SubmissionResult) -> str:

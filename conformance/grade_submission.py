@@ -35,7 +35,8 @@ from conformance.isolation import IsolatedTarget
 from conformance.scoring import SubmissionResult, error_result, score_items
 from conformance.spec import Suite
 from conformance.submissions import guess_suite
-from conformance.target import SuiteDetectionError, TargetImportError, detect_suite, load_target
+from conformance.target import (SuiteDetectionError, TargetImportError, detect_suite, is_target_frame, load_notes,
+                                load_target)
 
 PRINTED_CAP = 2000  # characters of a submission's own printing kept for its report
 IN_PROCESS_LIMITS = "in-process (no isolation: for trusted code only), {timeout:g} s per item (Python-level only)"
@@ -83,9 +84,8 @@ def _alarm(seconds: float) -> Iterator[None]:
 
 def _running(harness: Harness, exc: BaseException) -> str:
     """In-process: the outermost suite function of the target that the alarm interrupted, or ''."""
-    target = Path(harness.file).resolve() if harness.file else None
     for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.name in harness.suite.specs and target and Path(frame.filename).resolve() == target:
+        if frame.name in harness.suite.specs and harness.file and is_target_frame(frame.filename, harness.file):
             return frame.name
     return ""
 
@@ -180,4 +180,4 @@ def grade_submission(job: dict[str, Any], suites: dict[str, Suite]) -> Submissio
     items, functions = score_items(suites[suite_name], refs, verdicts)
     return SubmissionResult(job["name"], job["source"], job["file"], suite_name, "graded", limits=limits,
                             execution_time=time.perf_counter() - started, output=printed.text(),
-                            items=items, functions=functions, reference_matches=copied)
+                            items=items, functions=functions, reference_matches=copied, notes=load_notes(target))

@@ -20,7 +20,7 @@ from conformance import calling, compare, diagnose, fixtures, gradcheck
 from conformance.cases import CaseRef, load_inputs_and_expected
 from conformance.isolation import IsolatedTarget, TargetRaised, WorkerFailure
 from conformance.spec import Spec, Suite, alias_table
-from conformance.target import _target_frames_only, target_file
+from conformance.target import _target_frames_only, load_info, target_file
 
 GRADCHECK_TOLERANCE = 1e-6  # normwise relative error; a right float64 backward is ~1e-9
 PASS, FAIL, ERROR, MISSING, SKIP = "pass", "fail", "error", "missing", "skip"
@@ -68,6 +68,10 @@ class Harness:
         self.file = target_file(module)
         # function -> why it matches the reference implementation: its items earn nothing
         self.reference_matches = dict(reference_matches or {})
+        loaded = load_info(module)
+        # function -> the course helper module the grader supplied it from: not the target's code
+        self.supplied: dict[str, str] = loaded["supplied"]
+        self.broken: dict[str, str] = loaded["broken"]  # name -> where its definition fails to parse
         self.timed_out_at: dict[str, str] = {}  # function -> the item on which a call of it timed out
         self._warnings: list[str] = []  # what the target's calls warned, for the current item
         self.oracle = fixtures.ORACLES[suite.name]
@@ -106,6 +110,11 @@ class Harness:
             return Verdict(FAIL, f"`{ref.function}` matches the reference implementation: "
                                  f"{self.reference_matches[ref.function]}. Handing in the grader's reference "
                                  f"earns no points; write your own.", {"reference_match": True})
+        if ref.function in self.supplied:
+            return Verdict(SKIP, f"`{ref.function}` is the course's `{self.supplied[ref.function]}.{ref.function}`, "
+                                 f"supplied by the grader because your code imports it and `"
+                                 f"{self.supplied[ref.function]}.py` was not handed in: not judged",
+                           {"supplied": self.supplied[ref.function]})
         stuck = sorted(self.needs(ref) & set(self.timed_out_at))
         if stuck:
             return Verdict(ERROR, f"not run: `{stuck[0]}` timed out on {self.timed_out_at[stuck[0]]}, so the items "
@@ -145,6 +154,9 @@ class Harness:
         if needed_by:
             raise _Abort(FAIL, f"`{needed_by}` is judged with the cache of the target's own `{name}`, "
                                f"and the target has no function `{name}`")
+        if name in self.broken:
+            raise _Abort(MISSING, f"target has no function `{name}`: its definition does not parse "
+                                  f"({self.broken[name]})")
         raise _Abort(MISSING, f"target has no function `{name}`")
 
     def _call(self, fn, args: list, what: str):

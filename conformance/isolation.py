@@ -186,6 +186,7 @@ class IsolatedTarget:
         self.sandbox = ""
         self.fingerprints: dict[str, str] = {}
         self.last_warnings: list[str] = []
+        self.load_info: dict[str, Any] = {}  # see target.load_info
         self._functions: dict[str, int] = {}
         # function -> positions of its tuple result that are caches (set by the harness from the
         # spec): those stay in the worker and come back as handles.
@@ -229,10 +230,21 @@ class IsolatedTarget:
             self.close()
             raise TargetImportError(self._readable(hello["import_error"]))
         self._functions, self.fingerprints, self.sandbox = hello["ready"], hello["fingerprints"], hello["sandbox"]
+        self.load_info = self._readable_all(hello.get("load_info", {}))
 
     def _readable(self, text: str) -> str:
         """Worker paths (/tmp/submission/...) as the grader knows them."""
         return text.replace(*self._shown) if self._shown else text
+
+    def _readable_all(self, data: Any) -> Any:
+        """_readable on every string of a JSON-like value."""
+        if isinstance(data, str):
+            return self._readable(data)
+        if isinstance(data, dict):
+            return {self._readable_all(k): self._readable_all(v) for k, v in data.items()}
+        if isinstance(data, list):
+            return [self._readable_all(v) for v in data]
+        return data
 
     def _exit_status(self) -> int | None:
         """The worker's wait status, as its reaper reported it (it may take a moment)."""

@@ -109,9 +109,12 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     opts = config.option
     isolation = getattr(run.harness.module, "describe", None)
     where = f" (isolated: {isolation()})" if isolation else " (in-process: no timeout, no protection)"
+    from conformance.target import load_notes
+
     return [f"rnn-conformance: target {run.target}{where}",
             f"rnn-conformance: suite {run.suite} ({run.reason})",
-            f"rnn-conformance: dtype {opts.dtype}, {opts.random_cases} random case(s) per function (seed {opts.random_seed})"]
+            f"rnn-conformance: dtype {opts.dtype}, {opts.random_cases} random case(s) per function (seed {opts.random_seed})",
+            *(f"rnn-conformance: note: {note}" for note in load_notes(run.harness.module))]
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:

@@ -20,6 +20,7 @@ import oracle.cs231n
 import oracle.dlai
 import oracle.numerics
 from conformance.fingerprint import code_fingerprint, source_fingerprints
+from conformance.notebook import python_source
 
 _ORACLE_MODULES = (oracle.dlai, oracle.cs231n, oracle.numerics)
 
@@ -50,7 +51,9 @@ def matches(module: ModuleType | Any, file: str | None, functions: Iterable[str]
     if live is None:
         live = {name: code_fingerprint(getattr(module, name, None)) for name in functions}
     source: dict[str, str] = {}
-    if file and file.endswith(".py") and Path(file).is_file():
+    if file and file.endswith(".ipynb") and Path(file).is_file():
+        source = source_fingerprints(python_source(file))
+    elif file and file.endswith(".py") and Path(file).is_file():
         try:
             source = source_fingerprints(Path(file).read_text(encoding="utf-8", errors="replace"))
         except OSError:

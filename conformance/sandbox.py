@@ -39,6 +39,7 @@ NOBODY = 65534
 PRIVATE_TMP_MB = 64  # the worker's private /tmp (tmpfs: counts against memory)
 MAX_PROCESSES = 32  # RLIMIT_NPROC inside the worker's user namespace: a fork bomb stops here
 SUBMISSION_MB, SUBMISSION_FILES = 32, 2000  # copied into the worker's /tmp/submission
+CODE_SUFFIXES = (".py", ".ipynb")  # copied first: without them there is nothing to grade
 REFERENCE_PACKAGES = ("oracle", "conformance")
 REFERENCE_MESSAGE = "the reference implementation is not available to submissions"
 FORCE_FALLBACK = "RNN_CONFORMANCE_NO_NAMESPACES"  # set to 1: test the fallback path
@@ -141,8 +142,8 @@ def _hideable(path: Path, keep: list[Path]) -> bool:
 
 def read_submission(root: str) -> tuple[dict[str, bytes], str]:
     """The submission's files ({relative path: bytes}; a file submission is {name: bytes}) and a
-    note on what was left out. Python files first, then the rest while the budget lasts; dot
-    folders and __pycache__ are skipped. Raises SandboxError if the Python files alone are too big."""
+    note on what was left out. code files (.py, .ipynb) first, then the rest while the budget lasts; dot
+    folders and __pycache__ are skipped. Raises SandboxError if the code files alone are too big."""
     top = Path(root)
     if top.is_file():
         return {top.name: top.read_bytes()}, ""
@@ -150,17 +151,17 @@ def read_submission(root: str) -> tuple[dict[str, bytes], str]:
     for folder, dirs, names in os.walk(top):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
         files += [Path(folder) / n for n in sorted(names)]
-    python = [f for f in files if f.suffix == ".py"]
+    python = [f for f in files if f.suffix in CODE_SUFFIXES]
     taken: dict[str, bytes] = {}
     left_out, budget = 0, SUBMISSION_MB << 20
-    for file in python + [f for f in files if f.suffix != ".py"]:
+    for file in python + [f for f in files if f.suffix not in CODE_SUFFIXES]:
         try:
             size = file.stat().st_size if file.is_file() else -1
         except OSError:
             size = -1
         if size < 0 or size > budget or len(taken) >= SUBMISSION_FILES:
-            if file.suffix == ".py" and size >= 0:
-                raise SandboxError(f"the Python files of {root} exceed {SUBMISSION_MB} MB / {SUBMISSION_FILES} files")
+            if file.suffix in CODE_SUFFIXES and size >= 0:
+                raise SandboxError(f"the code files (.py, .ipynb) of {root} exceed {SUBMISSION_MB} MB / {SUBMISSION_FILES} files")
             left_out += size >= 0
             continue
         taken[str(file.relative_to(top))] = file.read_bytes()

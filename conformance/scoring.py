@@ -64,6 +64,7 @@ class SubmissionResult:
     items: list[ItemResult] = field(default_factory=list)
     functions: dict[str, dict[str, float]] = field(default_factory=dict)  # name -> points, earned
     reference_matches: dict[str, str] = field(default_factory=dict)  # function -> why it is the reference's
+    notes: list[str] = field(default_factory=list)  # how the file was loaded (notebook cells, supplied helpers)
 
     @property
     def score(self) -> float:

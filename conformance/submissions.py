@@ -1,13 +1,16 @@
 """Which file of a submission to grade, and what to call the submission — without importing it.
 
-A submission is a ``.py`` file or a folder. The rule for a folder (top level only; files
-whose names start with ``.`` or ``_`` and anything under subfolders are ignored):
+A submission is a ``.py`` file, a notebook (``.ipynb``) or a folder. The rule for a folder
+(top level only; files whose names start with ``.`` or ``_`` and anything under subfolders
+are ignored):
 
-1. exactly one ``.py`` file: that file;
-2. otherwise, the only ``.py`` file whose text defines a function of the suite
+1. exactly one ``.py`` or ``.ipynb`` file: that file;
+2. otherwise, the only notebook whose code defines a function of the suite (the course's
+   layout: the notebook, with the ``rnn_utils.py`` it imports beside it);
+3. otherwise, the only ``.py`` file whose text defines a function of the suite
    (``def softmax(`` ... for ``--suite``, or of any suite when none is given), found by a
    plain text scan: the submission is never imported to choose;
-3. none, or several such files: the submission is not graded, and its result says why
+4. none, or several such files: the submission is not graded, and its result says why
    and lists the candidates.
 
 A ``__pycache__`` folder given as a submission (``submissions/*`` matches it) is skipped.
@@ -23,10 +26,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from conformance.notebook import python_source
 from conformance.spec import Suite
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _RESERVED = {"summary.csv", "summary.json"}  # the class reports live beside the submission folders
+CODE_SUFFIXES = (".py", ".ipynb")
 _MAX_SCAN_BYTES = 2_000_000  # a text scan, not a parse: a huge file is read only this far
 
 
@@ -46,11 +51,14 @@ class Submission:
 
 def defined_functions(path: Path, names: Iterable[str]) -> set[str]:
     """Which of ``names`` the file's text defines with ``def name(`` (at any indentation)."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            text = handle.read(_MAX_SCAN_BYTES)
-    except OSError:
-        return set()
+    if path.suffix == ".ipynb":  # the notebook's code cells, not its JSON
+        text = python_source(path)
+    else:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                text = handle.read(_MAX_SCAN_BYTES)
+        except OSError:
+            return set()
     return {n for n in names if re.search(rf"^[ \t]*def[ \t]+{re.escape(n)}[ \t]*\(", text, re.MULTILINE)}
 
 
@@ -63,24 +71,28 @@ def suite_functions(suites: dict[str, Suite], suite: str | None) -> set[str]:
 def pick_file(path: Path, functions: set[str]) -> Path:
     """The file to grade in a submission (see the module docstring for the rule)."""
     if path.is_file():
-        if path.suffix != ".py":
-            raise PickError(f"{path} is not a .py file")
+        if path.suffix not in CODE_SUFFIXES:
+            raise PickError(f"{path} is neither a .py file nor a notebook (.ipynb)")
         return path
     if not path.is_dir():
         raise PickError(f"{path} does not exist")
-    candidates = sorted(p for p in path.glob("*.py") if p.is_file() and not p.name.startswith((".", "_")))
+    candidates = sorted(p for p in path.iterdir() if p.suffix in CODE_SUFFIXES and p.is_file()
+                        and not p.name.startswith((".", "_")))
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        raise PickError(f"no .py file in {path} (only its top level is searched)")
+        raise PickError(f"no .py file or notebook in {path} (only its top level is searched)")
     defining = [p for p in candidates if defined_functions(p, functions)]
+    notebooks = [p for p in defining if p.suffix == ".ipynb"]
+    if len(notebooks) == 1:
+        return notebooks[0]
     if len(defining) == 1:
         return defining[0]
     listed = ", ".join(p.name for p in (defining or candidates))
     if defining:
         raise PickError(f"{len(defining)} files in {path} define suite functions ({listed}): cannot tell which "
                         f"to grade; leave exactly one implementation file in the folder")
-    raise PickError(f"{len(candidates)} .py files in {path} ({listed}) and none defines a suite function "
+    raise PickError(f"{len(candidates)} code files in {path} ({listed}) and none defines a suite function "
                     f"(no `def <function>(` of the suite found)")
 
 
@@ -98,7 +110,7 @@ def guess_suite(file: Path, suites: dict[str, Suite]) -> str | None:
 
 
 def _base_name(path: Path) -> str:
-    raw = path.stem if path.suffix == ".py" and not path.is_dir() else path.name
+    raw = path.stem if path.suffix in CODE_SUFFIXES and not path.is_dir() else path.name
     name = _UNSAFE.sub("_", raw).strip("._-") or "submission"
     return f"_{name}" if name in _RESERVED else name
 

@@ -1,8 +1,12 @@
 """Load the module under test and decide which suite it implements.
 
-A target is a ``.py`` file or an importable module name. Importing it runs its code:
-failures become :class:`TargetImportError` with the target's own file and line, never a
-traceback through this package.
+A target is a ``.py`` file, a notebook (``.ipynb``, see notebook.py) or an importable module
+name. Importing it runs its code: failures become :class:`TargetImportError` with the
+target's own file and line, never a traceback through this package. While it loads, the
+course's helper modules it imports without handing them in are supplied (course_helpers.py).
+
+What loading found besides the functions (notebook notes, supplied helpers, definitions
+that do not parse) is :func:`load_info`.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from conformance import course_helpers, notebook
 
 if TYPE_CHECKING:  # the worker imports this module; it must not pull in the spec machinery
     from conformance.spec import Suite
@@ -29,25 +35,86 @@ class SuiteDetectionError(Exception):
     """No suite, or more than one, fits the target's functions."""
 
 
+LOAD_INFO = "__rnn_conformance_load__"
+
+
+def is_target_frame(filename: str, target_file: str) -> bool:
+    """Whether a traceback frame's file is the target's (a notebook's cells included)."""
+    return notebook.is_cell_of(filename, target_file) or Path(filename).resolve() == Path(target_file).resolve()
+
+
 def _target_frames_only(exc: BaseException, target_file: str | None) -> str:
     """The traceback of an exception raised by target code, keeping the target's frames."""
     frames = traceback.extract_tb(exc.__traceback__)
     if target_file:
-        own = [f for f in frames if Path(f.filename).resolve() == Path(target_file).resolve()]
+        own = [f for f in frames if is_target_frame(f.filename, target_file)]
         frames = traceback.StackSummary.from_list(own or frames[-1:])
     lines = "".join(traceback.format_list(frames))
     return f"{lines}{type(exc).__name__}: {exc}"
 
 
 def load_target(target: str) -> ModuleType:
-    """Import ``target`` (a path to a .py file, or a dotted module name)."""
+    """Import ``target`` (a path to a .py file or a notebook, or a dotted module name)."""
+    with course_helpers.supplied_while_loading():
+        module = _load(target)
+    info = getattr(module, LOAD_INFO, None) or {"notes": [], "broken": {}}
+    info["supplied"] = course_helpers.supplied_functions(module)
+    setattr(module, LOAD_INFO, info)
+    return module
+
+
+def load_info(module: Any) -> dict[str, Any]:
+    """What loading found: ``notes`` (list of str), ``supplied`` ({function: helper module}),
+    ``broken`` ({name: where its definition fails to parse}). Works for an isolated target too."""
+    info = getattr(module, "load_info", None) or getattr(module, LOAD_INFO, None) or {}
+    return {"notes": list(info.get("notes", [])), "supplied": dict(info.get("supplied", {})),
+            "broken": dict(info.get("broken", {}))}
+
+
+def load_notes(module: Any) -> list[str]:
+    """What a student should know about how their file was loaded, one line each."""
+    info = load_info(module)
+    notes = list(info["notes"])
+    by_module: dict[str, list[str]] = {}
+    for function, helper in sorted(info["supplied"].items()):
+        by_module.setdefault(helper, []).append(f"`{function}`")
+    for helper, functions in by_module.items():
+        notes.append(f"supplied by the grader: {', '.join(functions)} from the course's {helper}.py, which your code "
+                     f"imports and which was not handed in (not judged as yours)")
+    return notes
+
+
+def _load_notebook(path: Path) -> ModuleType:
+    try:
+        found = notebook.extract(path)
+    except notebook.NotebookError as exc:
+        raise TargetImportError(str(exc)) from None
+    name = f"rnn_conformance_target_{path.stem}"
+    module = ModuleType(name)
+    module.__file__ = str(path)
+    sys.modules[name] = module
+    sys.path.insert(0, str(path.parent))  # the notebook's own folder first, as when it runs in Jupyter
+    try:
+        notebook.run_into(found, module)
+    except BaseException as exc:  # noqa: BLE001 - e.g. KeyboardInterrupt raised by a definition's decorator
+        del sys.modules[name]
+        raise TargetImportError(f"importing {path} raised:\n{_target_frames_only(exc, str(path))}") from None
+    setattr(module, LOAD_INFO, {"notes": found.notes, "broken": found.broken})
+    return module
+
+
+def _load(target: str) -> ModuleType:
     path = Path(target)
-    if target.endswith(".py") or path.is_file():
-        if not path.is_file():
-            raise TargetImportError(f"target file not found: {target}")
+    if target.endswith((".py", ".ipynb")) and not path.is_file():
+        raise TargetImportError(f"target file not found: {target}")
+    if target.endswith(".ipynb"):
+        return _load_notebook(path.resolve())
+    if path.is_file():
         path = path.resolve()
         name = f"rnn_conformance_target_{path.stem}"
         spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None:
+            raise TargetImportError(f"{target} is neither a .py file nor a notebook (.ipynb)")
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         # The target's own folder first, so its sibling imports resolve as when run by hand.

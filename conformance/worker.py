@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from conformance import fingerprint, sandbox, wire
-from conformance.target import TargetImportError, _target_frames_only, load_target
+from conformance.target import TargetImportError, _target_frames_only, load_info, load_target
 
 HANDLE_LIMIT = 256  # caches kept per worker; older ones are dropped
 WARNINGS_KEPT = 5  # distinct warnings reported per call
@@ -136,7 +136,7 @@ def serve(job: dict, requests: int, replies: int) -> None:
     else:
         described = (f"no namespaces ({job['why_not']}): {note or 'runs as your user'}, files not protected, "
                      f"processes it starts may outlive it; {job['process_bound']}")
-    reply({"ready": functions, "fingerprints": prints, "sandbox": described})
+    reply({"ready": functions, "fingerprints": prints, "sandbox": described, "load_info": load_info(module)})
     file = getattr(module, "__file__", None)
     while True:
         try:
@@ -296,6 +296,8 @@ def main(control_fd: int) -> None:
                 time.sleep(0.05)
             os._exit(0)
         job = json.loads(message)
+        if job["target"].endswith(".ipynb"):  # once per template, not once per worker (~0.2 s)
+            import nbformat  # noqa: F401
         pid = os.fork()
         if pid == 0:
             control.close()
