@@ -205,7 +205,8 @@ def test_a_traceback_points_into_the_notebook(tmp_path: Path) -> None:
     notebook = write_notebook(tmp_path / "nb.ipynb", [
         ("markdown", "# RNN"), ("code", "import numpy as np"),
         ("code", "def rnn_cell_forward(xt, a_prev, parameters):\n    Wax = parameters['Wax']\n"
-                 "    return parameters['not_there'], None, None")])
+                 "    return weights(parameters), None, None"),
+        ("code", "def weights(parameters):\n    return parameters['not_there']")])
     from conformance.isolation import IsolatedTarget
 
     target = IsolatedTarget(str(notebook))
@@ -215,6 +216,7 @@ def test_a_traceback_points_into_the_notebook(tmp_path: Path) -> None:
         target.close()
     assert result.outcome == "error"
     assert f'File "{notebook}, cell 3", line 3, in rnn_cell_forward' in result.message
+    assert f'File "{notebook}, cell 4", line 2, in weights' in result.message
 
 
 def test_twenty_notebooks_are_graded_as_their_py_files(tmp_path: Path) -> None:
