@@ -70,12 +70,15 @@ def source_fingerprints(source: str) -> dict[str, str]:
     are long enough; {} if it does not parse."""
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return {}
     found = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef):
-            normal = _Normalise().visit(ast.parse(ast.unparse(node)).body[0])
+            try:
+                normal = _Normalise().visit(ast.parse(ast.unparse(node)).body[0])
+            except (SyntaxError, ValueError, RecursionError, MemoryError):  # nested too deep to compare
+                continue
             if sum(1 for _ in ast.walk(normal)) >= MIN_SIZE:
                 found[node.name] = hashlib.sha256(ast.dump(normal, include_attributes=False).encode()).hexdigest()
     return found

@@ -91,7 +91,7 @@ def read_cells(path: str | Path) -> tuple[list[tuple[int, str]], list[str]]:
         raise NotebookError(f"cannot read {path.name}: {exc.strerror or exc}") from None
     try:
         version = json.loads(text).get("nbformat")
-    except (ValueError, AttributeError):
+    except Exception:  # noqa: BLE001 - not JSON, not an object, nested too deep: nbformat says which below
         version = None
     notes: list[str] = []
     captured: dict = {}
@@ -195,7 +195,7 @@ def extract(path: str | Path) -> Extracted:
         for first_line, text in _parsed_or_blocks(python):
             try:
                 tree = ast.parse(text, filename=cell_filename(found.path, cell))
-            except (SyntaxError, ValueError) as exc:  # a block that does not parse: costs only itself
+            except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:  # costs only its block
                 line = getattr(exc, "lineno", None) or first_line
                 where = f"cell {cell}, line {line}: {type(exc).__name__}: {getattr(exc, 'msg', exc)}"
                 name = _defined_name(text)
@@ -221,7 +221,7 @@ def _parses(source: str) -> bool:
     try:
         ast.parse(source)
         return True
-    except (SyntaxError, ValueError):  # ValueError: a NUL byte in the source
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # ValueError: a NUL byte in the source
         return False
 
 
@@ -231,7 +231,10 @@ def _parsed_or_blocks(python: str) -> list[tuple[int, str]]:
 
 
 def _shown(node: ast.stmt) -> str:
-    text = ast.unparse(node).splitlines()[0]
+    try:
+        text = ast.unparse(node).splitlines()[0]
+    except (RecursionError, MemoryError, IndexError):
+        return type(node).__name__
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -239,9 +242,9 @@ def run_into(found: Extracted, module: ModuleType) -> None:
     """Run the kept statements into ``module``; a failing import or assignment is skipped and
     noted. What a definition's body does runs only when it is called."""
     for statement in found.statements:
-        code = compile(ast.Module(body=[statement.node], type_ignores=[]),
-                       cell_filename(found.path, statement.cell), "exec")
         try:
+            code = compile(ast.Module(body=[statement.node], type_ignores=[]),
+                           cell_filename(found.path, statement.cell), "exec")
             exec(code, module.__dict__)  # noqa: S102 - running the target's code is the point
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - the notebook's error: skipped and noted
             found.notes.append(f"cell {statement.cell}, line {statement.node.lineno}: `{_shown(statement.node)}` "
@@ -253,6 +256,6 @@ def python_source(path: str | Path) -> str:
     '' if it cannot be read."""
     try:
         found = extract(path)
-    except NotebookError:
+        return "\n\n".join(ast.unparse(s.node) for s in found.statements)
+    except Exception:  # noqa: BLE001 - the grader's scan of an untrusted file must never stop a run
         return ""
-    return "\n\n".join(ast.unparse(s.node) for s in found.statements)

@@ -250,3 +250,25 @@ def test_twenty_notebooks_are_graded_as_their_py_files(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "out_nb" / "no_helpers_course" / "results.json").read_text())
     assert any("supplied by the grader: `sigmoid`, `softmax`" in n for n in report["extra_data"]["notes"])
     assert "How your file was read:" in report["output"]
+
+
+def test_hostile_notebooks_cost_only_themselves(tmp_path: Path) -> None:
+    """A notebook nested too deep for the JSON decoder or the parser, one with a definition
+    whose default loops forever, and one that is empty: each gets its own verdict, the right
+    one beside them full marks, and the run ends."""
+    cls = tmp_path / "class"
+    write_notebook(cls / "good.ipynb", course_notebook((ROOT / "tests/targets/_correct_dlai.py").read_text()))
+    (cls / "deep_json.ipynb").write_text("[" * 100_000 + "]" * 100_000)
+    write_notebook(cls / "deep_code.ipynb", [("code", "X = " + "(" * 300 + "1" + ")" * 300),
+                                             ("code", "def rnn_forward(x, a0, parameters):\n    return " + "-" * 100_000 + "1")])
+    write_notebook(cls / "hangs.ipynb", [("code", "def loop():\n    while True:\n        pass\n\n"
+                                                  "def rnn_forward(x, a0, parameters, _=loop()):\n    pass")])
+    (cls / "empty.ipynb").write_text("")
+    results = {r.name: r for r in grade(sorted(cls.iterdir()), tmp_path / "out", suite="dlai", jobs=2, timeout=2,
+                                        random_cases=0, progress=False)}
+    assert results["good"].score == sum(spec.points for spec in DLAI)
+    assert results["deep_json"].status == "error" and "deep_json.ipynb is not a readable notebook" in results["deep_json"].message
+    assert results["deep_code"].status == "graded" and results["deep_code"].functions["rnn_forward"]["earned"] == 0
+    assert any("too many nested parentheses" in n for n in results["deep_code"].notes)
+    assert results["hangs"].status == "error" and "importing your file" in results["hangs"].message
+    assert results["empty"].status == "error" and "empty.ipynb" in results["empty"].message
