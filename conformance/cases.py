@@ -36,6 +36,19 @@ def stable_seed(*parts: object) -> int:
     return zlib.crc32("/".join(map(str, parts)).encode())
 
 
+HIDDEN_PREFIX = "hidden_"  # not "random_": the spec's visible cases are random_a, random_b...
+
+
+def hidden_case_id(k: int) -> str:
+    """The id of the k-th hidden random case (k from 0): hidden_1, hidden_2..."""
+    return f"{HIDDEN_PREFIX}{k + 1}"
+
+
+def hidden_index(case_id: str) -> int:
+    """The k of a hidden case's id (inverse of hidden_case_id)."""
+    return int(case_id[len(HIDDEN_PREFIX):]) - 1
+
+
 def random_case(spec: Spec, random_seed: int, k: int) -> dict:
     """A case dict like the spec's own, with dims drawn within the spec's ranges."""
     seed = stable_seed(random_seed, spec.suite_name, spec.function, k)
@@ -56,7 +69,7 @@ def random_case(spec: Spec, random_seed: int, k: int) -> dict:
             draws.append({"input": decl.path, "fn": "mask", "p": 0.7})
         else:
             draws.append({"input": decl.path, "fn": "randn"})
-    return {"id": f"random_{k}", "description": "hidden random case", "dims": dims, "seed": seed, "draws": draws}
+    return {"id": hidden_case_id(k), "description": "hidden random case", "dims": dims, "seed": seed, "draws": draws}
 
 
 def _spec_draw_for(spec: Spec, path: str) -> dict:
@@ -72,7 +85,7 @@ def load_inputs_and_expected(spec: Spec, ref: CaseRef, random_seed: int,
                              manifest: dict[str, str]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """(inputs by path, expected outputs by name) for one item."""
     if ref.kind == "random":
-        case = random_case(spec, random_seed, int(ref.case_id.split("_")[1]))
+        case = random_case(spec, random_seed, hidden_index(ref.case_id))
         inputs = build_inputs(spec, case)
         outputs = calling.run(fixtures.ORACLES[spec.suite_name], spec, inputs)
         expected = {item["name"]: np.asarray(outputs[item["name"]]) for item in spec.outputs if item["kind"] != "cache"}

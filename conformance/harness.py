@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from conformance import calling, compare, diagnose, fixtures, gradcheck
-from conformance.cases import CaseRef, load_inputs_and_expected
+from conformance.cases import CaseRef, hidden_case_id, load_inputs_and_expected
 from conformance.isolation import IsolatedTarget, TargetRaised, WorkerFailure
 from conformance.spec import Spec, Suite, alias_table
 from conformance.target import _target_frames_only, load_info, target_file
@@ -86,7 +86,7 @@ class Harness:
         refs = []
         for spec in self.suite:
             refs += [CaseRef(spec.function, c["id"], "fixture") for c in spec.cases]
-            refs += [CaseRef(spec.function, f"random_{k}", "random") for k in range(random_cases)]
+            refs += [CaseRef(spec.function, hidden_case_id(k), "random") for k in range(random_cases)]
             if spec.backward or spec.data.get("gradient_of_output"):
                 refs.append(CaseRef(spec.function, "gradcheck", "gradcheck"))
         return refs

@@ -24,7 +24,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--suite", choices=("dlai", "cs231n"),
                     help="which suite the target implements (default: detected from its functions)")
     group.addoption("--random-cases", type=int, default=0, metavar="K",
-                    help="add K hidden random cases per function, checked against the oracle")
+                    help="add K hidden random cases per function (items <function>[hidden_1].."
+                         "[hidden_K]), checked against the oracle")
     group.addoption("--random-seed", type=int, default=0, metavar="S", help="seed of the random cases")
     group.addoption("--dtype", choices=("float64", "float32"), default="float64",
                     help="cast inputs to this dtype and use the spec's tolerances for it")
@@ -113,7 +114,7 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
 
     return [f"rnn-conformance: target {run.target}{where}",
             f"rnn-conformance: suite {run.suite} ({run.reason})",
-            f"rnn-conformance: dtype {opts.dtype}, {opts.random_cases} random case(s) per function (seed {opts.random_seed})",
+            f"rnn-conformance: dtype {opts.dtype}, {opts.random_cases} hidden random case(s) per function (seed {opts.random_seed})",
             *(f"rnn-conformance: note: {note}" for note in load_notes(run.harness.module))]
 
 

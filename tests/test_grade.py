@@ -85,7 +85,7 @@ def test_results_json_has_gradescope_fields_and_every_item(graded) -> None:
             assert {"name", "score", "max_score", "status", "output", "visibility"} <= set(test)
             assert test["status"] in ("passed", "failed") and test["max_score"] > 0
             assert test["score"] == (test["max_score"] if test["status"] == "passed" else 0.0)
-            hidden = re.search(r"\[random_\d+\]$", test["name"]) is not None
+            hidden = re.search(r"\[hidden_\d+\]$", test["name"]) is not None
             assert test["visibility"] == ("after_due_date" if hidden else "visible")
     assert results_json(out, "alice")["score"] == pytest.approx(DLAI_POINTS)
     assert 0 < results_json(out, "bob")["score"] < DLAI_POINTS
@@ -94,12 +94,12 @@ def test_results_json_has_gradescope_fields_and_every_item(graded) -> None:
 def test_hidden_case_outputs_reveal_no_values(graded) -> None:
     out, results = graded
     bob = {t["name"]: t for t in results_json(out, "bob")["tests"]}
-    hidden_failed = [t for n, t in bob.items() if re.search(r"\[random_\d+\]$", n) and t["status"] == "failed"]
+    hidden_failed = [t for n, t in bob.items() if re.search(r"\[hidden_\d+\]$", n) and t["status"] == "failed"]
     assert hidden_failed, "bob must fail hidden cases for this test to mean anything"
     for test in hidden_failed:
         assert not re.search(r"\d", test["output"]), test["output"]
-    assert bob["rnn_cell_backward[random_0]"]["output"] == "hidden case: failed (wrong: dWaa)"
-    assert bob["lstm_backward[random_0]"]["output"] == "hidden case: the function is missing"
+    assert bob["rnn_cell_backward[hidden_1]"]["output"] == "hidden case: failed (wrong: dWaa)"
+    assert bob["lstm_backward[hidden_1]"]["output"] == "hidden case: the function is missing"
     # the in-memory verdict had the numbers; a visible case still shows them
     assert re.search(r"\d\.\d", bob["rnn_cell_backward[published]"]["output"])
 
@@ -123,7 +123,7 @@ def _tiny_suite(points: float, case_ids: list[str]) -> Suite:
 
 def test_partial_credit_is_points_over_items_and_skips_keep_their_share() -> None:
     suite = _tiny_suite(3, ["a", "b", "c", "d"])
-    refs = [CaseRef("f", c, "fixture") for c in "abc"] + [CaseRef("f", "random_0", "random")]
+    refs = [CaseRef("f", c, "fixture") for c in "abc"] + [CaseRef("f", "hidden_1", "random")]
     verdicts = [("pass", "", 0.0), ("fail", "y: wrong", 0.0), ("skip", "float32", 0.0), ("error", "boom", 0.0)]
     items, functions = score_items(suite, refs, verdicts)
     assert [i.max_score for i in items] == [0.75] * 4
@@ -218,7 +218,7 @@ def test_pick_file_rule(tmp_path: Path) -> None:
         pick_file(tmp_path / "both", functions)
     write(tmp_path / "none" / "a.py", "x = 1\n")
     write(tmp_path / "none" / "b.py", "# def softmax(x):\n")
-    with pytest.raises(PickError, match=r"2 \.py files .*\(a\.py, b\.py\) and none defines"):
+    with pytest.raises(PickError, match=r"2 code files .*\(a\.py, b\.py\) and none defines"):
         pick_file(tmp_path / "none", functions)
     (tmp_path / "empty").mkdir()
     with pytest.raises(PickError, match="no .py file"):

@@ -133,7 +133,7 @@ def test_memorised_answers_fail_hidden_random_cases(pytester: pytest.Pytester) -
     # In-process, the memoriser can read the fixtures: it passes them and fails the hidden cases.
     _, plain = run(pytester, TARGETS / "memorised.py", "--in-process", "-k", "not gradcheck")
     assert plain["totals"]["failed"] == 0
-    _, hidden = run(pytester, TARGETS / "memorised.py", "--in-process", "--random-cases=2", "-k", "random")
+    _, hidden = run(pytester, TARGETS / "memorised.py", "--in-process", "--random-cases=2", "-k", "hidden")
     assert all(f["status"] == "fail" for f in hidden["functions"].values())
     # Isolated (the default), it cannot even import the harness to find them.
     result, _ = run(pytester, TARGETS / "memorised.py")
