@@ -20,6 +20,11 @@ from conformance.spec import SUITES, SpecError, load_all, load_suite
 from conformance.validate import validate
 
 
+DESCRIPTION = ("Conformance suite for NumPy RNN/LSTM building blocks (deeplearning.ai and cs231n): grade "
+               "submissions; list, validate and regenerate the spec's fixtures. A student checks one file with: "
+               "pytest --target=FILE")
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     suites = [load_suite(args.suite)] if args.suite else load_all().values()
     rows = [("suite", "function", "points", "cases", "case ids")]
@@ -118,11 +123,13 @@ def add_grade_parser(sub) -> None:
     from conformance import grade as g  # the defaults live with the grader
 
     p = sub.add_parser("grade", help="grade submissions into Gradescope results.json, summary.csv/json, JUnit",
-                       description="Grade each SUBMISSION (a .py file, or a folder: its only .py file, else the "
-                                   "only one defining a suite function) in parallel, writing OUT/<submission>/"
-                                   "results.json and OUT/summary.csv, OUT/summary.json as each one finishes. "
-                                   "Exits 0 when the grader worked, even if submissions failed.")
-    p.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION", help="a .py file or a folder")
+                       description="Grade each SUBMISSION (a .py file, a notebook, or a folder: its only .py or "
+                                   ".ipynb file, else the notebook or .py file defining suite functions) in "
+                                   "parallel, each in an isolated worker, writing OUT/<submission>/results.json as "
+                                   "each one finishes and OUT/summary.csv, OUT/summary.json every 2 s and at the "
+                                   "end. Exits 0 when the grader worked, even if submissions failed.")
+    p.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION",
+                   help="a .py file, a notebook (.ipynb) or a folder")
     p.add_argument("--out", type=Path, required=True, metavar="DIR",
                    help="where the reports go (created; a folder this command wrote before is cleared of its "
                         "old submission folders)")
@@ -154,7 +161,7 @@ def add_grade_parser(sub) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="rnn-conformance", description=__doc__)
+    parser = _Parser(prog="rnn-conformance", description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     add_grade_parser(sub)
     for name, func, help_ in (("list", cmd_list, "suites, functions and cases as a table"),
