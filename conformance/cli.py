@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from conformance import fixtures, paths  # noqa: E402 - after the BLAS settings above
-from conformance.regen import RegenRefused, regenerate
+from conformance.regen import CHECKSUM, RegenRefused, regenerate
 from conformance.spec import SUITES, SpecError, load_all, load_suite
 from conformance.validate import validate
 
@@ -60,15 +60,24 @@ def cmd_regen(args: argparse.Namespace) -> int:
     suites = [load_suite(args.suite)] if args.suite else load_all().values()
     started = time.perf_counter()
     try:
-        written = regenerate(suites, args.function)
+        report = regenerate(suites, args.function)
     except RegenRefused as exc:
         print(f"regen: {exc}", file=sys.stderr)
         return 2
-    if not written:
+    if not report.cases:
         print(f"regen: no function named {args.function!r}", file=sys.stderr)
         return 2
-    print(f"regen: wrote {len(written)} fixtures under {paths.fixtures_dir()} "
-          f"in {time.perf_counter() - started:.2f} s; checksums in spec/{fixtures.MANIFEST}")
+    for case in report.changed:  # one line each, then any further differing arrays indented
+        print(f"regen: {case.action} {case.key}: {case.reasons[0]}")
+        for reason in case.reasons[1:]:
+            print(f"    {reason}")
+    rewritten = len(report.rewritten)
+    recorded = sum(case.action == CHECKSUM for case in report.cases)
+    also = f", {recorded} checksum(s) re-recorded" if recorded else ""
+    print(f"regen: {rewritten} rewritten, {len(report.cases) - rewritten} unchanged (equal to the oracle "
+          f"within {fixtures.REGEN_RTOL:g} x max|array|{also}) under {paths.fixtures_dir()} "
+          f"in {time.perf_counter() - started:.2f} s; spec/{fixtures.MANIFEST} "
+          f"{'updated' if report.manifest_written else 'unchanged'}")
     return 0
 
 

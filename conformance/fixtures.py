@@ -6,6 +6,11 @@ deterministically (sorted keys, fixed zip timestamps, no compression) and read w
 ``allow_pickle=False``. ``spec/checksums.json`` records a sha256 of each fixture's
 array contents (key, dtype, shape, bytes), which does not depend on the NumPy or zlib
 version the way the file's bytes could.
+
+Regeneration keeps a stored fixture whose arrays equal the oracle's to rounding
+(``differences`` is empty): both regen paths, ``rnn-conformance regen`` and
+``pytest tests --force-regen``, decide with that one function, so neither churns on a
+machine whose BLAS rounds differently.
 """
 
 from __future__ import annotations
@@ -28,6 +33,18 @@ from conformance.spec import Spec
 ORACLES = {"dlai": oracle.dlai, "cs231n": oracle.cs231n}
 MANIFEST = "checksums.json"
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+# How far a float output may move, as a fraction of the array's largest magnitude, and still
+# be "the same" (the stored bytes are kept). OpenBLAS picks its kernels by CPU, and with and
+# without FMA the oracle's matmuls round differently. Measured with OpenBLAS 0.3.31 against
+# the Zen/Haswell kernels that wrote the fixtures: OPENBLAS_CORETYPE=Prescott, Nehalem,
+# SandyBridge, Core2, Atom, Barcelona or Bulldozer changes ~490 output arrays in 135-137
+# fixtures, by at most 2.3e-13 of the array's scale (dlai/lstm_backward/large_logits, whose
+# saturated-gate gradients are all cancellation); one user's machine showed 6.7e-16 absolute.
+# 1e-12 (~4,500 ulp of the largest element) leaves 4x room above the worst of those and is
+# still orders below any change of formula or constant; inputs must match exactly, so a
+# changed seed or recipe is always a change.
+REGEN_RTOL = 1e-12
 
 
 class FixtureError(Exception):
@@ -57,6 +74,53 @@ def content_checksum(arrays: Mapping[str, np.ndarray]) -> str:
         digest.update(f"{key}|{arr.dtype.str}|{arr.shape}|".encode())
         digest.update(arr.tobytes())
     return digest.hexdigest()
+
+
+def _index(flat: int, shape: tuple[int, ...]) -> str:
+    return "[" + ", ".join(str(int(i)) for i in np.unravel_index(flat, shape)) + "]" if shape else ""
+
+
+def _value_difference(key: str, new: np.ndarray, stored: np.ndarray) -> str | None:
+    """One line for the worst differing element, or None when the values agree."""
+    spread = ""
+    if stored.dtype.kind == "f":
+        diff = np.abs(new - stored)
+        err = np.where(np.isnan(diff), np.inf, diff)
+        spread = f"max abs diff {float(err.max(initial=0.0)):.3g}, "
+    if key.startswith("in.") or stored.dtype.kind != "f":  # drawn by RandomState: the same everywhere
+        bad, allowed = new != stored, "exactly"
+        if not spread:
+            err = bad.astype(float)
+    else:
+        scale = float(np.abs(stored).max(initial=0.0))
+        bad = ~(diff <= REGEN_RTOL * scale)  # ~(<=) so that NaN counts as a difference
+        allowed = f"to {REGEN_RTOL:g} x max|fixture| = {REGEN_RTOL * scale:.3g}"
+    if not bad.any():
+        return None
+    worst = int(np.argmax(np.where(bad, err, -1.0)))
+    return (f"{key}{_index(worst, stored.shape)}: oracle gives {new.flat[worst].item()!r}, "
+            f"fixture has {stored.flat[worst].item()!r} "
+            f"({spread}{int(bad.sum())}/{bad.size} elements differ; must agree {allowed})")
+
+
+def differences(new: Mapping[str, np.ndarray], stored: Mapping[str, np.ndarray]) -> list[str]:
+    """What makes ``new`` (the oracle's arrays now) a change from ``stored`` (a fixture's): one
+    line per array, in sorted key order. Empty means equal to rounding: keep the stored file.
+
+    Keys, dtypes and shapes must match, inputs and non-float arrays exactly; float outputs to
+    ``REGEN_RTOL`` of the stored array's largest magnitude.
+    """
+    lines = [f"{key}: in the fixture, but the oracle does not produce it" for key in sorted(stored.keys() - new)]
+    lines += [f"{key}: produced by the oracle, missing from the fixture" for key in sorted(new.keys() - stored)]
+    for key in sorted(set(new) & set(stored)):
+        got, want = np.asarray(new[key]), np.asarray(stored[key])
+        if got.dtype != want.dtype:
+            lines.append(f"{key}: oracle gives dtype {got.dtype}, fixture has {want.dtype}")
+        elif got.shape != want.shape:
+            lines.append(f"{key}: oracle gives shape {got.shape}, fixture has {want.shape}")
+        elif (line := _value_difference(key, got, want)) is not None:
+            lines.append(line)
+    return lines
 
 
 def write_fixture(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
@@ -91,9 +155,15 @@ def load_manifest(spec_root: Path | None = None) -> dict[str, str]:
     return json.loads(file.read_text()) if file.is_file() else {}
 
 
-def save_manifest(manifest: Mapping[str, str], spec_root: Path | None = None) -> None:
+def save_manifest(manifest: Mapping[str, str], spec_root: Path | None = None) -> bool:
+    """Write spec/checksums.json; True if written, False if it already held these bytes
+    (then it is not touched at all, so an unchanged regen leaves even its mtime)."""
     file = (spec_root or paths.spec_dir()) / MANIFEST
-    file.write_text(json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
+    text = (json.dumps(dict(sorted(manifest.items())), indent=1) + "\n").encode()
+    if file.is_file() and file.read_bytes() == text:
+        return False
+    file.write_bytes(text)
+    return True
 
 
 def load_case(spec: Spec, case_id: str, manifest: Mapping[str, str] | None = None,

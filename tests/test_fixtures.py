@@ -4,10 +4,14 @@ One item per case of every function of both suites, named by its case key
 (``dlai/rnn_cell_forward/published``). The fixture itself is the regression file
 (``fullpath``), so:
 
+- a fixture agrees when ``fixtures.differences`` finds nothing: equal to rounding, the same
+  rule by which ``rnn-conformance regen`` keeps a file, so neither path churns on another BLAS;
 - a missing fixture is written and its item fails ("File not found in data directory, created:");
-- ``pytest tests --force-regen`` rewrites every fixture that differs, and the item still fails;
-- whenever the fixture in ``fixtures/`` is written, its checksum in ``spec/checksums.json`` is
-  updated with it, so a regen through pytest leaves ``rnn-conformance validate`` green.
+- ``pytest tests --force-regen`` (or ``--regen-all``) writes through ``regen.regen_case``, like
+  ``rnn-conformance regen``: a real change is rewritten and its item still fails; a fixture
+  equal to rounding keeps its bytes (only a stale checksum of it is re-recorded);
+- ``spec/checksums.json`` is updated with the fixture, and only when an entry changed, so a
+  regen through pytest leaves ``rnn-conformance validate`` green.
 
 Regenerate serially: two xdist workers updating ``spec/checksums.json`` at once could lose
 an entry (``rnn-conformance regen`` is the safe bulk command).
@@ -22,24 +26,24 @@ import pytest
 from pytest_regressions.common import perform_regression_check
 
 from conformance import fixtures, paths
+from conformance.regen import regen_case
 from conformance.spec import Spec, load_all
-from fixture_compare import mismatches
 
 # The spec is data: loading it at collection costs ~0.6 s and gives one item per case.
 CASES = [pytest.param(spec, case, id=spec.case_key(case["id"]))
          for suite in load_all().values() for spec in suite for case in spec.cases]
 
 
-def write_and_record(path: Path, arrays: dict[str, np.ndarray], spec: Spec, case_id: str) -> None:
-    """pytest-regressions' dump_fn: write ``path``; if it is the repository's fixture, its checksum too."""
-    source = fixtures.fixture_path(spec, case_id)
+def write_and_record(path: Path, arrays: dict[str, np.ndarray], spec: Spec, case: dict) -> None:
+    """pytest-regressions' dump_fn: into the repository's fixtures/, what ``rnn-conformance regen``
+    would write (its checksum with it); anywhere else (the "obtained" copy), ``arrays``."""
+    source = fixtures.fixture_path(spec, case["id"])
     if Path(path).resolve() == source.resolve():
         if not paths.is_source_checkout():  # never write into an installed package
             pytest.fail(f"refusing to write {source}: not a source checkout (clone the repository and "
                         f"`pip install -e .` to regenerate fixtures)")
         manifest = fixtures.load_manifest()
-        manifest[spec.case_key(case_id)] = fixtures.content_checksum(arrays)
-        fixtures.write_fixture(path, arrays)
+        regen_case(spec, case, manifest)
         fixtures.save_manifest(manifest)
     else:
         fixtures.write_fixture(path, arrays)
@@ -48,7 +52,7 @@ def write_and_record(path: Path, arrays: dict[str, np.ndarray], spec: Spec, case
 def check_fixture(obtained: Path, expected: Path, key: str) -> None:
     """pytest-regressions' check_fn: the oracle's arrays against the committed fixture and its checksum."""
     committed = fixtures.read_fixture(expected)
-    problems = mismatches(fixtures.read_fixture(obtained), committed)
+    problems = fixtures.differences(fixtures.read_fixture(obtained), committed)
     # A right fixture under a wrong checksum would leave `validate` red; failing here lets
     # --force-regen repair both.
     recorded, found = fixtures.load_manifest().get(key), fixtures.content_checksum(committed)
@@ -70,7 +74,7 @@ def test_fixture_matches_oracle(spec: Spec, case: dict, datadir: Path, original_
         original_datadir=original_datadir,
         request=request,
         check_fn=lambda obtained, expected: check_fixture(obtained, expected, key),
-        dump_fn=lambda path: write_and_record(path, arrays, spec, case["id"]),
+        dump_fn=lambda path: write_and_record(path, arrays, spec, case),
         extension=".npz",
         fullpath=fixtures.fixture_path(spec, case["id"]),
     )

@@ -1,6 +1,6 @@
 """The spec and the fixtures defend themselves: malformed specs, tampered, missing and orphan
 fixtures, stale checksums and wrong published values are each reported with their file and
-JSON path; regeneration is deterministic; the CLI says ok on the repository.
+JSON path; the CLI says ok on the repository. Regeneration is tested in test_regen.py.
 
 Every broken tree is a copy under tmp_path, made by one mutation of the real one, so each
 test shows exactly one defence at work. validate() loads both suites (~0.6 s a call).
@@ -8,72 +8,22 @@ test shows exactly one defence at work. validate() loads both suites (~0.6 s a c
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 import pytest
 
-from conformance import cli, fixtures, paths
-from conformance.regen import regenerate
+from conformance import cli, fixtures
 from conformance.spec import Spec, SpecError, SpecProblem, load_all, load_suite
 from conformance.validate import validate
-from fixture_compare import mismatches
-
-
-class Tree(NamedTuple):
-    spec: Path
-    fixtures: Path
-
-    def spec_file(self, key: str) -> Path:  # key: "dlai/softmax"
-        return self.spec / f"{key}.json"
-
-    def fixture(self, key: str) -> Path:  # key: "dlai/softmax/random_small"
-        return self.fixtures / f"{key}.npz"
-
-
-@pytest.fixture
-def spec_tree(tmp_path: Path) -> Tree:
-    """A private copy of spec/ only (enough for load_suite)."""
-    shutil.copytree(paths.spec_dir(), tmp_path / "spec")
-    return Tree(tmp_path / "spec", tmp_path / "fixtures")
-
-
-@pytest.fixture
-def tree(spec_tree: Tree) -> Tree:
-    """A private copy of spec/ and fixtures/, laid out as in the repository."""
-    shutil.copytree(paths.fixtures_dir(), spec_tree.fixtures)
-    return spec_tree
+from trees import Tree, cli_on, edit_fixture, edit_json, set_checksum, spec_tree, tree  # noqa: F401 - fixtures
 
 
 @pytest.fixture(scope="module")
 def repo_specs() -> dict[tuple[str, str], Spec]:
     """The repository's specs by (suite, function)."""
     return {(suite.name, spec.function): spec for suite in load_all().values() for spec in suite}
-
-
-def edit_json(file: Path, mutate: Callable[[dict], object]) -> None:
-    data = json.loads(file.read_text())
-    mutate(data)
-    file.write_text(json.dumps(data, indent=1))
-
-
-def edit_fixture(tree: Tree, key: str, mutate: Callable[[dict], object], record: bool) -> None:
-    """Rewrite a fixture as the writer would; record=True also records its new checksum,
-    so that only the mutation itself is left to find."""
-    arrays = fixtures.read_fixture(tree.fixture(key))
-    mutate(arrays)
-    fixtures.write_fixture(tree.fixture(key), arrays)
-    if record:
-        manifest = fixtures.load_manifest(tree.spec)
-        manifest[key] = fixtures.content_checksum(arrays)
-        fixtures.save_manifest(manifest, tree.spec)
 
 
 def spec_problems(tree: Tree, suite: str) -> list[SpecProblem]:
@@ -185,17 +135,6 @@ def _rewrite(mutate: Callable[[dict], object]):
     return lambda tree: edit_fixture(tree, RNN_A, mutate, record=True)
 
 
-def _set_checksum(key: str, value: str | None):
-    def mutate(tree):
-        manifest = fixtures.load_manifest(tree.spec)
-        if value is None:
-            del manifest[key]
-        else:
-            manifest[key] = value
-        fixtures.save_manifest(manifest, tree.spec)
-    return mutate
-
-
 def _publish(value: float):
     """Change the published yt_pred[1][3], 0.36817467 to 8 decimals."""
     return lambda tree: edit_json(tree.spec_file("dlai/rnn_cell_forward"),
@@ -209,13 +148,13 @@ BROKEN_TREES = {
     "missing_fixture": (lambda tree: tree.fixture("cs231n/lstm_forward/published").unlink(),
                         "spec/cs231n/lstm_forward.json", "$.cases[0]",
                         ["missing fixture", "cs231n/lstm_forward/published.npz"]),
-    "stale_checksum": (_set_checksum(RNN_A, "0" * 64), SPEC_RNN, "$.cases[1]",
+    "stale_checksum": (set_checksum(RNN_A, "0" * 64), SPEC_RNN, "$.cases[1]",
                        ["checksum", RNN_A, "records 0000000000000000", "tampered or stale"]),
-    "unrecorded_checksum": (_set_checksum(RNN_A, None), SPEC_RNN, "$.cases[1]",
+    "unrecorded_checksum": (set_checksum(RNN_A, None), SPEC_RNN, "$.cases[1]",
                             ["no checksum recorded for " + RNN_A]),
     "orphan_fixture": (lambda tree: shutil.copy(tree.fixture(RNN_A), tree.fixture("dlai/rnn_cell_forward/renamed")),
                        "fixtures/dlai/rnn_cell_forward/renamed.npz", "$", ["belongs to no case"]),
-    "orphan_checksum": (_set_checksum("dlai/softmax/gone", "0" * 64), "spec/checksums.json",
+    "orphan_checksum": (set_checksum("dlai/softmax/gone", "0" * 64), "spec/checksums.json",
                         "$.dlai/softmax/gone", ["checksum for a case that does not exist"]),
     "wrong_dtype": (_rewrite(lambda a: a.update({"out.yt_pred": a["out.yt_pred"].astype(np.float32)})),
                     SPEC_RNN, "$.cases[1]", ["'out.yt_pred'", "expected dtype float64, found float32"]),
@@ -273,71 +212,6 @@ def test_validate_finds_a_recipe_edited_without_regen(tree):
     assert len(problems) == 1, "\n".join(map(str, problems))
 
 
-# --------------------------------------------------------------------- regeneration is deterministic
-
-REGEN_SCRIPT = """
-import sys
-from pathlib import Path
-from conformance.regen import regenerate
-from conformance.spec import load_all
-regenerate(load_all().values(), root=Path(sys.argv[1]), spec_root=Path(sys.argv[2]))
-"""
-
-
-def files_of(root: Path) -> dict[str, bytes]:
-    return {f.relative_to(root).as_posix(): f.read_bytes() for f in sorted(root.rglob("*")) if f.is_file()}
-
-
-@pytest.fixture(scope="module")
-def regenerated(tmp_path_factory) -> Tree:
-    """Every fixture and the manifest, regenerated in this process into a fresh folder."""
-    base = tmp_path_factory.mktemp("regen_a")
-    (base / "spec").mkdir()
-    regenerate(load_all().values(), root=base / "fixtures", spec_root=base / "spec")
-    return Tree(base / "spec", base / "fixtures")
-
-
-def test_regen_is_byte_identical_across_processes(regenerated, tmp_path):
-    # Another interpreter with another hash seed: set or dict order cannot leak into the bytes.
-    env = dict(os.environ, PYTHONHASHSEED="12345")
-    (tmp_path / "spec").mkdir()
-    subprocess.run([sys.executable, "-c", REGEN_SCRIPT, str(tmp_path / "fixtures"), str(tmp_path / "spec")],
-                   check=True, env=env)
-    first, second = files_of(regenerated.fixtures), files_of(tmp_path / "fixtures")
-    assert len(first) == 200 and sorted(first) == sorted(second)
-    assert [name for name in first if first[name] != second[name]] == []
-    assert (regenerated.spec / fixtures.MANIFEST).read_bytes() == (tmp_path / "spec" / fixtures.MANIFEST).read_bytes()
-
-
-def test_committed_fixtures_are_written_by_write_fixture(tmp_path):
-    """Sorted keys, fixed timestamps, stored: rewriting a committed fixture gives its bytes back."""
-    differ = []
-    for file in sorted(paths.fixtures_dir().glob("*/*/*.npz")):
-        fixtures.write_fixture(tmp_path / "x.npz", fixtures.read_fixture(file))
-        if (tmp_path / "x.npz").read_bytes() != file.read_bytes():
-            differ.append(file.relative_to(paths.fixtures_dir()).as_posix())
-    assert differ == []
-
-
-def test_regen_reproduces_committed_fixtures_and_checksums(regenerated):
-    new, old = files_of(regenerated.fixtures), files_of(paths.fixtures_dir())
-    assert sorted(new) == sorted(old)
-    differ = [name for name in new if new[name] != old[name]]
-    if differ:
-        # Bytes identical to the commit hold only where OpenBLAS picks the kernels that wrote
-        # it (Haswell/Zen: FMA); see fixture_compare. Elsewhere `regen` would rewrite these
-        # files, which is no error if the arrays differ by rounding only. Same arrays in
-        # other bytes, though, would mean the writer changed.
-        pairs = {name: (fixtures.read_fixture(regenerated.fixtures / name),
-                        fixtures.read_fixture(paths.fixtures_dir() / name)) for name in differ}
-        same = fixtures.content_checksum
-        rewritten = [name for name, (a, b) in pairs.items() if same(a) == same(b)]
-        assert rewritten == [], "same arrays, other bytes: write_fixture is no longer canonical"
-        assert {name: lines for name, (a, b) in pairs.items() if (lines := mismatches(a, b))} == {}
-        pytest.skip(f"{len(differ)} fixtures differ from the commit only by this BLAS's rounding")
-    assert (regenerated.spec / fixtures.MANIFEST).read_bytes() == (paths.spec_dir() / fixtures.MANIFEST).read_bytes()
-
-
 # --------------------------------------------------------------------- the command line
 
 def test_cli_validate_is_ok_on_the_repository(repo_specs, capsys):
@@ -364,13 +238,6 @@ def test_cli_list_filters_by_suite_and_function(capsys):
     assert len(rows) == 1 and rows[0].split()[:2] == ["cs231n", "sigmoid"]
 
 
-@pytest.fixture
-def cli_on(tree, monkeypatch) -> Tree:
-    """Point the CLI (which has no --spec-root) at the copied tree through its one seam."""
-    monkeypatch.setattr(paths, "data_root", lambda: tree.spec.parent)
-    return tree
-
-
 def test_cli_validate_fails_on_a_tampered_tree(cli_on, capsys):
     _tamper(cli_on)
     assert cli.main(["validate"]) == 1
@@ -383,20 +250,3 @@ def test_cli_reports_an_invalid_spec(cli_on, capsys):
     assert cli.main(["list"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("list: the spec is invalid:\n") and f"{cli_on.spec_file('dlai/softmax')}: $: " in err
-
-
-def test_cli_regen_repairs_a_tree(cli_on, capsys):
-    cli_on.fixture(RNN_A).unlink()
-    _set_checksum("dlai/softmax/random_small", "0" * 64)(cli_on)
-    assert cli.main(["regen", "--function", "rnn_cell_forward"]) == 0
-    assert cli.main(["regen", "--suite", "dlai", "--function", "softmax"]) == 0
-    assert f"wrote 7 fixtures under {cli_on.fixtures}" in capsys.readouterr().out
-    assert cli.main(["validate"]) == 0
-
-
-def test_cli_regen_refuses_an_installed_copy(cli_on, monkeypatch, capsys):
-    monkeypatch.setattr(paths, "is_source_checkout", lambda: False)
-    before = files_of(cli_on.spec.parent)
-    assert cli.main(["regen"]) == 2
-    assert "installed copy" in capsys.readouterr().err
-    assert files_of(cli_on.spec.parent) == before
