@@ -165,23 +165,27 @@ def write_submission(out: Path, result: SubmissionResult, with_junit: bool) -> N
 
 # ------------------------------------------------------------------------- the class
 
-def function_columns(suites: dict[str, Suite], names: list[str]) -> list[str]:
-    """Per-function columns: the suites' functions, suites in their canonical order."""
-    columns: list[str] = []
-    for name in sorted(set(names), key=lambda n: SUITES.index(n) if n in SUITES else len(SUITES)):
-        columns += [spec.function for spec in suites[name] if spec.function not in columns]
-    return columns
+def function_columns(suites: dict[str, Suite], names: list[str]) -> list[tuple[str, str]]:
+    """Per-function columns as (suite, function): the suites in their canonical order, each
+    suite's functions in spec order. Both suites have e.g. ``lstm_backward``: they are
+    different functions, so they never share a column."""
+    return [(name, spec.function)
+            for name in sorted(set(names), key=lambda n: SUITES.index(n) if n in SUITES else len(SUITES))
+            for spec in suites[name]]
 
 
 def summary_csv(results: list[SubmissionResult], suites: dict[str, Suite], suite_names: list[str]) -> str:
-    """One row per submission: score, max_score, points earned per function, status."""
+    """One row per submission: score, max_score, points earned per function, status.
+
+    Function columns are always named ``suite.function`` (``dlai.lstm_backward``), whichever
+    suites the class has, so a script can rely on them."""
     columns = function_columns(suites, suite_names + [r.suite for r in results if r.suite])
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["submission", "file", "suite", "score", "max_score", *columns, "status",
-                     "matches_reference", "message"])
+    writer.writerow(["submission", "file", "suite", "score", "max_score", *(f"{s}.{f}" for s, f in columns),
+                     "status", "matches_reference", "message"])
     for r in results:
-        cells = [f"{r.functions[c]['earned']:.4g}" if c in r.functions else "" for c in columns]
+        cells = [f"{r.functions[f]['earned']:.4g}" if s == r.suite and f in r.functions else "" for s, f in columns]
         message = r.message.splitlines()[0] if r.message else ""
         writer.writerow([r.name, r.file or "", r.suite or "", f"{r.score:.6g}", f"{r.max_score:.6g}",
                          *cells, r.status, " ".join(sorted(r.reference_matches)), message])
