@@ -120,7 +120,8 @@ def add_grade_parser(sub) -> None:
     p = sub.add_parser("grade", help="grade submissions into Gradescope results.json, summary.csv/json, JUnit",
                        description="Grade each SUBMISSION (a .py file, or a folder: its only .py file, else the "
                                    "only one defining a suite function) in parallel, writing OUT/<submission>/"
-                                   "results.json and OUT/summary.csv, OUT/summary.json as each one finishes. "
+                                   "results.json and OUT/summary.csv, OUT/summary.json as each one finishes, "
+                                   "and the class report OUT/report.html (figures in OUT/report/) at the end. "
                                    "Exits 0 when the grader worked, even if submissions failed.")
     p.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION", help="a .py file or a folder")
     p.add_argument("--out", type=Path, required=True, metavar="DIR",

@@ -64,6 +64,7 @@ class SubmissionResult:
     items: list[ItemResult] = field(default_factory=list)
     functions: dict[str, dict[str, float]] = field(default_factory=dict)  # name -> points, earned
     reference_matches: dict[str, str] = field(default_factory=dict)  # function -> why it is the reference's
+    timed_out: dict[str, str] = field(default_factory=dict)  # function -> the item on which a call of it timed out
 
     @property
     def score(self) -> float:

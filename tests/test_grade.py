@@ -36,8 +36,10 @@ SOFTMAX_OK = "import numpy as np\n\ndef softmax(x):\n    e = np.exp(x - x.max(ax
 
 
 def run_grade(*args, **kwargs) -> list[SubmissionResult]:
-    """grade() in-process without a progress bar, leaving the environment as it was."""
+    """grade() in-process without a progress bar or class report (test_class_report.py tests that),
+    leaving the environment as it was."""
     kwargs.setdefault("isolate", False)
+    kwargs.setdefault("report", False)
     kwargs.setdefault("progress", False)
     kwargs.setdefault("random_cases", 0)
     with pytest.MonkeyPatch.context() as mp:
