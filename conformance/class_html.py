@@ -70,8 +70,8 @@ def _scores(suite: dict[str, Any], png: bytes) -> str:
     metrics = (("graded", "graded submissions", str(suite["graded"])),
                ("mean_score", "mean score", _score(suite["mean_score"])),
                ("median_score", "median", _score(suite["median_score"])),
-               ("min_score", "lowest", _score(suite["min_score"])),
-               ("max_scored", "highest", _score(suite["max_scored"])),
+               ("lowest_score", "lowest", _score(suite["lowest_score"])),
+               ("highest_score", "highest", _score(suite["highest_score"])),
                ("max_score", "points possible", f"{suite['max_score']:g}"))
     head = "".join(f"<th scope='col'>{_e(label)}</th>" for _, label, _ in metrics)
     cells = "".join(f"<td class='num' data-metric='{key}'>{_e(value)}</td>" for key, _, value in metrics)

@@ -106,8 +106,8 @@ def suite_data(name: str, suite_summary: dict[str, Any], summary: dict[str, Any]
         "max_score": suite_summary["max_score"],
         "mean_score": suite_summary["mean_score"],
         "median_score": float(np.median(scores)) if scores else None,
-        "min_score": min(scores) if scores else None,
-        "max_scored": max(scores) if scores else None,
+        "lowest_score": min(scores) if scores else None,
+        "highest_score": max(scores) if scores else None,
         "scores": scores,
         "bins": score_bins(scores, suite_summary["max_score"]),
         "functions": suite_summary["functions"],
@@ -127,8 +127,8 @@ def _cap(text: str) -> str:
 
 
 def report_data(summary: dict[str, Any], results: list[SubmissionResult]) -> dict[str, Any]:
-    """The whole report as plain data: per suite (suites as summary.json orders them), and the
-    submissions worth a look: the slowest, those with a call that timed out, those not graded."""
+    """The whole report as plain data: per suite (in the canonical order, dlai then cs231n), and
+    the submissions worth a look: the slowest, those with a call that timed out, those not graded."""
     rows = summary["results"]
     messages = {r.name: r.message for r in results}
     return {

@@ -97,6 +97,9 @@ def test_counts_and_scores_shown_are_the_summary_numbers(bundled) -> None:
         assert visit.texts(f"{section} [data-metric='graded']") == [str(suite["graded"])]
         scores = [r["score"] for r in summary["results"] if r["suite"] == name and r["status"] == "graded"]
         assert sum(int(t) for t in visit.texts(f"{section} [data-bin]")) == len(scores) == suite["graded"]
+        for metric, value in (("lowest_score", min(scores)), ("highest_score", max(scores))):
+            [shown] = visit.texts(f"{section} [data-metric='{metric}']")
+            assert float(shown) == pytest.approx(value, abs=0.005), metric
 
 
 def test_pass_rates_shown_are_the_summary_numbers(bundled) -> None:
