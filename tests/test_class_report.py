@@ -124,6 +124,26 @@ def test_a_regrade_clears_the_report_it_wrote_and_nothing_else(tmp_path: Path, m
     assert not (out / "report").exists() and not (out / "report.html").exists()
 
 
+def test_a_report_that_fails_leaves_every_result_and_summary(tmp_path: Path, monkeypatch) -> None:
+    from conformance import class_figures
+
+    def broken(figure, suite):
+        raise RuntimeError("the report broke")
+
+    monkeypatch.setattr(class_figures, "draw", broken)
+    subs = [tmp_path / "one.py", tmp_path / "two.py"]
+    for sub in subs:
+        sub.write_text("def softmax(x):\n    return x\n")
+    out = tmp_path / "out"
+    with pytest.raises(RuntimeError, match="the report broke"):  # loud, and only after the summaries
+        run_grade(subs, out, suite="dlai", jobs=1)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["submissions"]["finished"] == 2 and [r["submission"] for r in summary["results"]] == ["one", "two"]
+    assert len((out / "summary.csv").read_text().splitlines()) == 3
+    assert (out / "one" / "results.json").is_file() and (out / "two" / "results.json").is_file()
+    assert not (out / "report.html").exists()
+
+
 def test_a_hand_edited_marker_cannot_aim_the_clearing_outside_out(tmp_path: Path) -> None:
     out, victim = tmp_path / "out", tmp_path / "victim.txt"
     victim.write_text("keep me")
