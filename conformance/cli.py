@@ -135,8 +135,9 @@ def add_grade_parser(sub) -> None:
                        description="Grade each SUBMISSION (a .py file, a notebook, or a folder: its only .py or "
                                    ".ipynb file, else the notebook or .py file defining suite functions) in "
                                    "parallel, each in an isolated worker, writing OUT/<submission>/results.json as "
-                                   "each one finishes and OUT/summary.csv, OUT/summary.json every 2 s and at the "
-                                   "end. Exits 0 when the grader worked, even if submissions failed.")
+                                   "each one finishes, OUT/summary.csv and OUT/summary.json every 2 s and at the "
+                                   "end, and the class report OUT/report.html (figures in OUT/report/) at the end. "
+                                   "Exits 0 when the grader worked, even if submissions failed.")
     p.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION",
                    help="a .py file, a notebook (.ipynb) or a folder")
     p.add_argument("--out", type=Path, required=True, metavar="DIR",

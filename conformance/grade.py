@@ -4,9 +4,9 @@ The main process picks each submission's file, forks a pool of grading processes
 submission at a time each, single-threaded), and writes the reports as each submission
 finishes: its ``results.json`` (and ``junit.xml``) at once; ``summary.csv`` and
 ``summary.json`` rewritten whole at most every few seconds (a rewrite costs ~0.1 ms per
-submission in the class: after each of 1,000 it would add ~50 s) and at the end. A grader
-that dies half-way leaves every finished
-result on disk.
+submission in the class: after each of 1,000 it would add ~50 s) and at the end, then the
+class report (``report.html``, see conformance.class_report) from the final summary. A
+grader that dies half-way leaves every finished result on disk.
 
 What crosses back from a grading process is a dict of builtins made by our own code
 (scoring.SubmissionResult.to_dict). With isolation the target never runs in a grading
@@ -28,7 +28,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from conformance import grade_reports
+from conformance import class_report, grade_reports
 from conformance.grade_console import ProgressDisplay
 from conformance.grade_submission import error_for, grade_submission
 from conformance.scoring import SubmissionResult
@@ -77,12 +77,14 @@ class _Board:
         self.order = {name: k for k, name in enumerate(order)}
         self.results: list[SubmissionResult] = []
         self.stale, self.written_at = True, 0.0
+        self.summary: dict[str, Any] = {}  # summary.json as last written: the class report's data
 
     def ordered(self) -> list[SubmissionResult]:
         return sorted(self.results, key=lambda r: self.order[r.name])
 
     def write_class(self) -> None:
-        grade_reports.write_class(self.out, self.ordered(), self.suites, self.suite_names, self.expected)
+        self.summary = grade_reports.write_class(self.out, self.ordered(), self.suites, self.suite_names,
+                                                 self.expected)
         self.stale, self.written_at = False, time.monotonic()
 
     def finish(self, result: SubmissionResult) -> None:
@@ -170,15 +172,16 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
           timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB,
           random_cases: int = DEFAULT_RANDOM_CASES, random_seed: int = DEFAULT_RANDOM_SEED,
           isolate: bool = True, junit: bool = False, progress: bool | None = None,
-          force: bool = False) -> list[SubmissionResult]:
+          force: bool = False, report: bool = True) -> list[SubmissionResult]:
     """Grade every submission (a .py file or a folder, see conformance.submissions) into ``out``.
 
     jobs: grading processes (default: the number of cores); timeout: seconds per call;
     memory_mb: the worker's address-space limit (isolated mode); random_cases: hidden random
     cases per function, drawn from random_seed; progress: show a progress bar (default: on
     a terminal); force: grade into a non-empty ``out`` not written by this command (nothing in
-    it is deleted). Returns one result per submission, in the order given. Raises GradeError
-    only when no submission can be graded at all (bad options, an unusable ``out``).
+    it is deleted); report: write the class report (report.html, report/*.png) at the end.
+    Returns one result per submission, in the order given. Raises GradeError only when no
+    submission can be graded at all (bad options, an unusable ``out``).
     """
     global _SUITES
     check_options(jobs, timeout, memory_mb, random_cases)
@@ -210,6 +213,8 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
     try:
         _run_all(runnable, width, board)
     finally:
-        board.write_class()
+        board.write_class()  # first: a crash in the class report below leaves every summary written
         display.close()
+    if report:  # at the end only: drawing it imports matplotlib and takes a second or two
+        class_report.write_report(out, board.summary, board.ordered())
     return board.ordered()

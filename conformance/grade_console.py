@@ -84,5 +84,5 @@ def print_summary(results: list[SubmissionResult], out: Path, seconds: float,
             console.print(f"{r.name}: {r.message}", highlight=False, markup=False, soft_wrap=True)
     errors = sum(r.status != "graded" for r in results)
     console.print(f"{len(results)} submission(s) in {seconds:.1f} s, {errors} not graded; "
-                  f"reports in {out}/ (summary.csv, summary.json, <submission>/results.json)",
+                  f"reports in {out}/ (report.html, summary.csv, summary.json, <submission>/results.json)",
                   highlight=False, markup=False, soft_wrap=True)

@@ -29,14 +29,18 @@ os.umask(_UMASK)  # read once: reports get the permissions the user's umask asks
 _NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that ``path`` is always either the old or the new file."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (or bytes) to ``path`` so that ``path`` is always either the old or the new file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp's 0600 would hide the reports from a course's other staff
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as binary:
+                binary.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -57,10 +61,7 @@ def prepare_out(out: Path, names: list[str], force: bool) -> int:
     marker = out / MARKER
     cleared = 0
     if marker.is_file():
-        try:
-            owned = json.loads(marker.read_text()).get("folders", [])
-        except (ValueError, OSError, AttributeError):
-            owned = []
+        owned, files = _read_marker(marker)
         for name in owned:
             folder = out / str(name)
             if not folder.is_dir() or folder.is_symlink() or folder.parent != out:
@@ -74,11 +75,52 @@ def prepare_out(out: Path, names: list[str], force: bool) -> int:
                 pass
         for file in ("summary.csv", "summary.json"):
             (out / file).unlink(missing_ok=True)
+        _clear_files(out, files)
     elif any(out.iterdir()) and not force:
         raise OutFolderError(f"--out {out} is not empty and was not written by rnn-conformance grade; choose an "
                              f"empty folder, or pass --force to grade into it anyway (nothing in it is deleted)")
     write_atomic(marker, json.dumps({"written_by": "rnn-conformance grade", "folders": sorted(names)}, indent=1) + "\n")
     return cleared
+
+
+def _read_marker(marker: Path) -> tuple[list, list]:
+    """The submission folders and the other files (paths relative to --out) a marker lists."""
+    try:
+        data = json.loads(marker.read_text())
+        return list(data.get("folders", [])), list(data.get("files", []))
+    except (ValueError, OSError, AttributeError, TypeError):
+        return [], []
+
+
+def _clear_files(out: Path, files: list) -> None:
+    """Delete the listed files (and their folders, once empty) if they are plain files inside ``out``."""
+    folders = set()
+    for name in files:
+        path = out / str(name)
+        if ".." in Path(str(name)).parts or path.is_symlink() or not path.is_file():
+            continue  # a hand-edited marker must not aim the deletion outside --out
+        if out.resolve() not in path.resolve().parents:
+            continue
+        path.unlink(missing_ok=True)
+        if path.parent != out:
+            folders.add(path.parent)
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        for tmp in folder.glob(".*.tmp"):  # left by a writer that was killed
+            tmp.unlink(missing_ok=True)
+        try:
+            folder.rmdir()  # only if nothing else was put there
+        except OSError:
+            pass
+
+
+def note_written(out: Path, files: list[str]) -> None:
+    """Add ``files`` (paths relative to ``out``) to the marker, before writing them, so that a
+    regrade clears them and nothing else."""
+    marker = out / MARKER
+    folders, known = _read_marker(marker) if marker.is_file() else ([], [])
+    data = {"written_by": "rnn-conformance grade", "folders": sorted(folders),
+            "files": sorted(set(map(str, known)) | set(files))}
+    write_atomic(marker, json.dumps(data, indent=1) + "\n")
 
 
 # ------------------------------------------------------------------- per submission
@@ -167,23 +209,27 @@ def write_submission(out: Path, result: SubmissionResult, with_junit: bool) -> N
 
 # ------------------------------------------------------------------------- the class
 
-def function_columns(suites: dict[str, Suite], names: list[str]) -> list[str]:
-    """Per-function columns: the suites' functions, suites in their canonical order."""
-    columns: list[str] = []
-    for name in sorted(set(names), key=lambda n: SUITES.index(n) if n in SUITES else len(SUITES)):
-        columns += [spec.function for spec in suites[name] if spec.function not in columns]
-    return columns
+def function_columns(suites: dict[str, Suite], names: list[str]) -> list[tuple[str, str]]:
+    """Per-function columns as (suite, function): the suites in their canonical order, each
+    suite's functions in spec order. Both suites have e.g. ``lstm_backward``: they are
+    different functions, so they never share a column."""
+    return [(name, spec.function)
+            for name in sorted(set(names), key=lambda n: SUITES.index(n) if n in SUITES else len(SUITES))
+            for spec in suites[name]]
 
 
 def summary_csv(results: list[SubmissionResult], suites: dict[str, Suite], suite_names: list[str]) -> str:
-    """One row per submission: score, max_score, points earned per function, status."""
+    """One row per submission: score, max_score, points earned per function, status.
+
+    Function columns are always named ``suite.function`` (``dlai.lstm_backward``), whichever
+    suites the class has, so a script can rely on them."""
     columns = function_columns(suites, suite_names + [r.suite for r in results if r.suite])
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["submission", "file", "suite", "score", "max_score", *columns, "status",
-                     "matches_reference", "message"])
+    writer.writerow(["submission", "file", "suite", "score", "max_score", *(f"{s}.{f}" for s, f in columns),
+                     "status", "matches_reference", "message"])
     for r in results:
-        cells = [f"{r.functions[c]['earned']:.4g}" if c in r.functions else "" for c in columns]
+        cells = [f"{r.functions[f]['earned']:.4g}" if s == r.suite and f in r.functions else "" for s, f in columns]
         message = r.message.splitlines()[0] if r.message else ""
         writer.writerow([r.name, r.file or "", r.suite or "", f"{r.score:.6g}", f"{r.max_score:.6g}",
                          *cells, r.status, " ".join(sorted(r.reference_matches)), message])
@@ -233,11 +279,15 @@ def summary_json(results: list[SubmissionResult], expected: int) -> dict[str, An
         "results": [{"submission": r.name, "file": r.file, "suite": r.suite, "status": r.status,
                      "score": r.score, "max_score": r.max_score,
                      "matches_reference": sorted(r.reference_matches),
+                     "execution_time": round(r.execution_time, 3), "timed_out": dict(sorted(r.timed_out.items())),
                      "message": r.message.splitlines()[0] if r.message else ""} for r in results],
     }
 
 
 def write_class(out: Path, results: list[SubmissionResult], suites: dict[str, Suite],
-                suite_names: list[str], expected: int) -> None:
+                suite_names: list[str], expected: int) -> dict[str, Any]:
+    """Write summary.csv and summary.json; returns summary.json's dict (the class report's data)."""
+    summary = summary_json(results, expected)
     write_atomic(out / "summary.csv", summary_csv(results, suites, suite_names))
-    write_atomic(out / "summary.json", json.dumps(summary_json(results, expected), indent=2) + "\n")
+    write_atomic(out / "summary.json", json.dumps(summary, indent=2) + "\n")
+    return summary

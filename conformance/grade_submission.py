@@ -180,4 +180,5 @@ def grade_submission(job: dict[str, Any], suites: dict[str, Suite]) -> Submissio
     items, functions = score_items(suites[suite_name], refs, verdicts)
     return SubmissionResult(job["name"], job["source"], job["file"], suite_name, "graded", limits=limits,
                             execution_time=time.perf_counter() - started, output=printed.text(),
-                            items=items, functions=functions, reference_matches=copied, notes=load_notes(target))
+                            items=items, functions=functions, reference_matches=copied,
+                            timed_out=dict(harness.timed_out_at), notes=load_notes(target))

@@ -65,6 +65,7 @@ class SubmissionResult:
     functions: dict[str, dict[str, float]] = field(default_factory=dict)  # name -> points, earned
     reference_matches: dict[str, str] = field(default_factory=dict)  # function -> why it is the reference's
     notes: list[str] = field(default_factory=list)  # how the file was loaded (notebook cells, supplied helpers)
+    timed_out: dict[str, str] = field(default_factory=dict)  # function -> the item on which a call of it timed out
 
     @property
     def score(self) -> float:

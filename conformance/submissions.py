@@ -30,7 +30,8 @@ from conformance.notebook import python_source
 from conformance.spec import Suite
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-_RESERVED = {"summary.csv", "summary.json"}  # the class reports live beside the submission folders
+# the class reports (and the report's folder of figures) live beside the submission folders
+_RESERVED = {"summary.csv", "summary.json", "report.html", "report"}
 CODE_SUFFIXES = (".py", ".ipynb")
 _MAX_SCAN_BYTES = 2_000_000  # a text scan, not a parse: a huge file is read only this far
 

@@ -28,14 +28,18 @@ TARGETS = Path(__file__).parent / "targets"
 DLAI = load_suite("dlai")
 DLAI_POINTS = sum(spec.points for spec in DLAI)
 FUNCTIONS = [spec.function for spec in DLAI]
+COLUMNS = [f"dlai.{f}" for f in FUNCTIONS]  # summary.csv names a function column by suite and function
+CS231N = load_suite("cs231n")
 THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 SOFTMAX_OK = "import numpy as np\n\ndef softmax(x):\n    e = np.exp(x - x.max(axis=0))\n    return e / e.sum(axis=0)\n"
 
 
 def run_grade(*args, **kwargs) -> list[SubmissionResult]:
-    """grade() in-process without a progress bar, leaving the environment as it was."""
+    """grade() in-process without a progress bar or class report (test_class_report.py tests that),
+    leaving the environment as it was."""
     kwargs.setdefault("isolate", False)
+    kwargs.setdefault("report", False)
     kwargs.setdefault("progress", False)
     kwargs.setdefault("random_cases", 0)
     with pytest.MonkeyPatch.context() as mp:
@@ -149,15 +153,15 @@ def test_summary_csv_has_one_row_per_submission_and_a_column_per_function(graded
     out, results = graded
     rows = read_csv(out)
     header = (out / "summary.csv").read_text().splitlines()[0].split(",")
-    assert header == ["submission", "file", "suite", "score", "max_score", *FUNCTIONS, "status", "matches_reference",
+    assert header == ["submission", "file", "suite", "score", "max_score", *COLUMNS, "status", "matches_reference",
                       "message"]
     assert [r["submission"] for r in rows] == ["alice", "bob", "carol"]
     for row, result in zip(rows, results):
         assert row["status"] == "graded" and row["suite"] == "dlai"
         assert float(row["max_score"]) == pytest.approx(DLAI_POINTS)
         assert float(row["score"]) == pytest.approx(result.score, abs=1e-4)
-        assert sum(float(row[f]) for f in FUNCTIONS) == pytest.approx(float(row["score"]), abs=1e-3)
-    assert rows[1]["lstm_backward"] == "0" and rows[0]["lstm_backward"] == "4"
+        assert sum(float(row[c]) for c in COLUMNS) == pytest.approx(float(row["score"]), abs=1e-3)
+    assert rows[1]["dlai.lstm_backward"] == "0" and rows[0]["dlai.lstm_backward"] == "4"
     assert rows[2]["file"].endswith("carol_rnn.py")  # not scratch.py: it defines no suite function
 
 
@@ -175,6 +179,33 @@ def test_summary_json_pass_rates(graded) -> None:
                                                      "kind": "fixture", "passed": 3, "graded": 3, "pass_rate": 1.0}
     assert dlai["cases"]["rnn_cell_backward[published]"]["passed"] == 2
     assert len(dlai["cases"]) == len(all_refs(DLAI, 2))
+
+
+def test_a_mixed_class_keeps_its_suites_apart(tmp_path: Path) -> None:
+    """dlai and cs231n both have lstm_backward, sigmoid...: different functions, never one column."""
+    out = tmp_path / "out"
+    results = run_grade([EXAMPLES / "alice", TARGETS / "seed003_cs231n.py"], out, jobs=2)
+    assert [(r.name, r.suite, r.status) for r in results] == [("alice", "dlai", "graded"),
+                                                              ("seed003_cs231n", "cs231n", "graded")]
+    header = (out / "summary.csv").read_text().splitlines()[0].split(",")
+    cs_columns = [f"cs231n.{spec.function}" for spec in CS231N]
+    assert header[5:-3] == COLUMNS + cs_columns
+    assert {"dlai.lstm_backward", "cs231n.lstm_backward", "dlai.sigmoid", "cs231n.sigmoid"} <= set(header)
+    alice, seed003 = read_csv(out)
+    assert all(alice[c] != "" for c in COLUMNS) and all(alice[c] == "" for c in cs_columns)
+    assert all(seed003[c] != "" for c in cs_columns) and all(seed003[c] == "" for c in COLUMNS)
+    assert sum(float(seed003[c]) for c in cs_columns) == pytest.approx(float(seed003["score"]), abs=1e-3)
+    assert alice["dlai.lstm_backward"] == "4"
+    assert float(seed003["cs231n.lstm_backward"]) == pytest.approx(results[1].functions["lstm_backward"]["earned"],
+                                                                   abs=1e-3)
+    summary = json.loads((out / "summary.json").read_text())
+    assert set(summary["suites"]) == {"dlai", "cs231n"}
+    for name, suite, result in (("dlai", DLAI, results[0]), ("cs231n", CS231N, results[1])):
+        group = summary["suites"][name]
+        assert group["graded"] == 1 and group["mean_score"] == pytest.approx(result.score)
+        assert set(group["functions"]) == {spec.function for spec in suite}
+        assert group["functions"]["lstm_backward"]["points"] == suite.specs["lstm_backward"].points
+        assert {c["function"] for c in group["cases"].values()} == {spec.function for spec in suite}
 
 
 def test_junit_is_well_formed_with_one_testcase_per_item(graded) -> None:

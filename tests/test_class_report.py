@@ -1,0 +1,178 @@
+"""The class report (OUT/report.html and OUT/report/*.png) without a browser: its data agrees
+with summary.json, submissions cannot inject markup, a regrade clears exactly its files, and
+grading never loads matplotlib. test_report_browser.py opens the page in Chromium.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conformance import class_report
+from conformance.grade_reports import MARKER, prepare_out
+from conformance.spec import load_all
+from conformance.submissions import collect
+from report_classes import EVIL_FILE, EVIL_IMPORT, EVIL_RAISE, evil_class, run_grade
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "submissions"
+TARGETS = Path(__file__).parent / "targets"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory) -> dict:
+    """A mixed class: two dlai examples, the cs231n seed, and the markup-carrying pair."""
+    tmp = tmp_path_factory.mktemp("mixed")
+    out = tmp / "out"
+    subs = [EXAMPLES / "alice", EXAMPLES / "bob.py", TARGETS / "seed003_cs231n.py", *evil_class(tmp / "evil")]
+    results = run_grade(subs, out, jobs=2, random_cases=1, random_seed=3)
+    return {"out": out, "results": results, "summary": json.loads((out / "summary.json").read_text()),
+            "html": (out / "report.html").read_text()}
+
+
+def test_failure_reason_uses_why_else_masks_numbers_in_the_first_line() -> None:
+    shown = ("dWaa: 25 of 25 elements differ (100%), tolerance 1e-07\nworst at [1, 2]: expected 1.15, got 1.04\n"
+             "why: only dWaa is wrong: it uses da_prev, not a_prev")
+    assert class_report.failure_reason(shown, "fail") == "only dWaa is wrong: it uses da_prev, not a_prev"
+    first = "yt_pred: 9 of 15 elements are not finite; first at [0, 0]: got nan, expected 4.8e-259 — hint: log(0)"
+    assert class_report.failure_reason(first, "fail") == \
+        "yt_pred: # of # elements are not finite; first at [#, #]: got nan, expected # — hint: log(0)"
+    assert class_report.failure_reason("`f`: exited with code 3 on rnn[random_0] (float32)", "error") == \
+        "`f`: exited with code # on rnn[random_#] (float32)"
+    assert class_report.failure_reason("hidden case: failed (wrong: dWaa)", "fail") == \
+        "hidden case: failed (wrong: dWaa)"
+    assert class_report.failure_reason("", "missing") == "missing"
+
+
+def test_report_numbers_are_the_summary_numbers(mixed) -> None:
+    summary, results = mixed["summary"], mixed["results"]
+    data = class_report.report_data(summary, results)
+    assert [s["name"] for s in data["suites"]] == ["dlai", "cs231n"]  # canonical order, suites apart
+    for suite in data["suites"]:
+        s = summary["suites"][suite["name"]]
+        assert (suite["graded"], suite["mean_score"], suite["functions"]) == (s["graded"], s["mean_score"],
+                                                                                 s["functions"])
+        assert sum(b["count"] for b in suite["bins"]) == s["graded"]
+        assert {(c["function"], c["case"]) for c in s["cases"].values()} == set(suite["cases"])
+        assert {case for _, case in suite["cases"]} == set(suite["case_columns"])
+        # every failing item of the suite is in exactly one reason group
+        grouped = sum(r["items"] for r in suite["reasons"]) + suite["other_reasons"]["items"]
+        assert grouped == suite["failing_items"] == sum(c["graded"] - c["passed"] for c in s["cases"].values())
+        assert suite["failing_items"] > 0
+    assert [r["submission"] for r in data["not_graded"]] == ["import_markup"]
+    assert data["slowest"][0]["execution_time"] == max(r["execution_time"] for r in summary["results"])
+
+
+def test_figures_are_pngs_beside_the_page_and_inside_it(mixed) -> None:
+    out, html = mixed["out"], mixed["html"]
+    names = sorted(p.name for p in (out / class_report.FIGURES_DIR).iterdir())
+    assert names == sorted(f"{s}_{f}.png" for s in ("dlai", "cs231n") for f in class_report.FIGURE_NAMES)
+    embedded = re.findall(r'src="data:image/png;base64,([^"]+)"', html)
+    assert len(embedded) == len(names)
+    on_disk = {(out / class_report.FIGURES_DIR / n).read_bytes() for n in names}
+    assert all(png.startswith(PNG_MAGIC) for png in on_disk)
+    assert {base64.b64decode(b) for b in embedded} == on_disk
+    marker = json.loads((out / MARKER).read_text())
+    assert set(marker["files"]) == {"report.html", *(f"report/{n}" for n in names)}
+
+
+def test_the_page_requests_nothing_and_runs_nothing(mixed) -> None:
+    html = mixed["html"]
+    assert "<script" not in html.lower() and "javascript:" not in html.lower()
+    assert re.findall(r"\bsrc=['\"](?!data:image/png;base64,)", html) == []
+    assert all(h.startswith(("#", "report/")) for h in re.findall(r"\bhref=['\"]([^'\"]*)", html))
+    assert "default-src 'none'" in html  # and the policy forbids whatever an escape might miss
+
+
+def test_what_submissions_wrote_is_escaped(mixed) -> None:
+    html = mixed["html"]
+    for markup in (EVIL_FILE, EVIL_RAISE.replace("2", "#"), EVIL_IMPORT):
+        assert markup not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;.py" in html  # the file name, as text
+    assert "&lt;script&gt;alert(#)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;" in html  # a failure reason
+    assert "&lt;iframe srcdoc=&#x27;&lt;script&gt;alert(3)" in html  # an import error
+    assert "<b>" not in html and "<iframe" not in html
+
+
+def test_a_regrade_clears_the_report_it_wrote_and_nothing_else(tmp_path: Path, monkeypatch) -> None:
+    from conformance import class_figures
+
+    monkeypatch.setattr(class_figures, "draw", lambda figure, suite: PNG_MAGIC)  # files, not pictures, here
+    out = tmp_path / "out"
+    dlai = tmp_path / "one_dlai.py"  # one function each: quick to grade, and a report per suite
+    dlai.write_text("def softmax(x):\n    return x\n")
+    cs231n = tmp_path / "one_cs231n.py"
+    cs231n.write_text("def rnn_step_forward(x, prev_h, Wx, Wh, b):\n    return x, None\n")
+    run_grade([dlai, cs231n], out, jobs=1)
+    assert (out / "report" / "cs231n_case_pass_rates.png").is_file()
+    (out / "report" / "my_notes.txt").write_text("keep me")  # not ours
+    prepare_out(out, ["alice"], force=False)
+    assert not (out / "report.html").exists()
+    assert sorted(p.name for p in (out / "report").iterdir()) == ["my_notes.txt"]
+    (out / "report" / "my_notes.txt").unlink()
+    run_grade([dlai], out, jobs=1)
+    assert sorted(p.name for p in (out / "report").iterdir()) == [f"dlai_{f}.png" for f in
+                                                                  sorted(class_report.FIGURE_NAMES)]
+    prepare_out(out, [], force=False)
+    assert not (out / "report").exists() and not (out / "report.html").exists()
+
+
+def test_a_report_that_fails_leaves_every_result_and_summary(tmp_path: Path, monkeypatch) -> None:
+    from conformance import class_figures
+
+    def broken(figure, suite):
+        raise RuntimeError("the report broke")
+
+    monkeypatch.setattr(class_figures, "draw", broken)
+    subs = [tmp_path / "one.py", tmp_path / "two.py"]
+    for sub in subs:
+        sub.write_text("def softmax(x):\n    return x\n")
+    out = tmp_path / "out"
+    with pytest.raises(RuntimeError, match="the report broke"):  # loud, and only after the summaries
+        run_grade(subs, out, suite="dlai", jobs=1)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["submissions"]["finished"] == 2 and [r["submission"] for r in summary["results"]] == ["one", "two"]
+    assert len((out / "summary.csv").read_text().splitlines()) == 3
+    assert (out / "one" / "results.json").is_file() and (out / "two" / "results.json").is_file()
+    assert not (out / "report.html").exists()
+
+
+def test_a_hand_edited_marker_cannot_aim_the_clearing_outside_out(tmp_path: Path) -> None:
+    out, victim = tmp_path / "out", tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    out.mkdir()
+    (out / MARKER).write_text(json.dumps({"folders": [], "files": ["../victim.txt", str(victim)]}))
+    prepare_out(out, [], force=False)
+    assert victim.read_text() == "keep me"
+
+
+def test_a_class_with_nothing_graded_still_gets_a_report(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_grade([TARGETS / "syntax_error.py"], out, suite="dlai", jobs=1)
+    html = (out / "report.html").read_text()
+    assert "syntax_error" in html and "SyntaxError" in html and "data:image" not in html
+    assert not (out / "report").exists()
+
+
+def test_report_names_are_reserved_for_the_class(tmp_path: Path) -> None:
+    subs = []
+    for name in ("report.py", "report.html.py"):
+        subs.append(tmp_path / name)
+        subs[-1].write_text("def softmax(x):\n    return x\n")
+    assert [s.name for s in collect(subs, load_all(), None)] == ["_report", "_report.html"]
+
+
+def test_grading_never_imports_matplotlib() -> None:
+    """The grading processes are forked from the CLI's process before the report is drawn."""
+    code = ("import sys, conformance.cli, conformance.grade, conformance.class_report, conformance.class_html; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'PIL')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
