@@ -252,6 +252,24 @@ print("SPY found:", found, "wrote:", wrote, "saw in ROOT:", os.listdir(ROOT) if 
         shutil.rmtree(work)
 
 
+def test_without_namespaces_file_modes_and_the_environment_keep_the_seed(tmp_path, autograder_zip, site) -> None:
+    """Where Docker refuses namespaces, the worker runs as nobody and can read any process's
+    command line: the seed must travel in the environment, and Gradescope's files must be
+    closed to other users. A stand-in rnn-conformance records what it was given."""
+    root = make_tree(tmp_path, autograder_zip)
+    (root / "submission_metadata.json").write_text("{}")
+    record = tmp_path / "record"
+    fake = tmp_path / "rnn-conformance"
+    fake.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {record}.args\nprintf "%s" "$RNN_CONFORMANCE_RANDOM_SEED" '
+                    f'> {record}.env\nexit 1\n')
+    fake.chmod(0o755)
+    run_autograder(root, site, command=str(fake))
+    assert str(SEED) not in Path(f"{record}.args").read_text() and Path(f"{record}.env").read_text() == str(SEED)
+    private = [root / "source", *(root / "source").iterdir(), root / "run_autograder", root / "submission_metadata.json"]
+    assert {p.name: p.stat().st_mode & 0o077 for p in private} == {p.name: 0 for p in private}
+    assert (root / "results").stat().st_mode & 0o022 == 0
+
+
 # ------------------------------------------------------------------ the autograder's own failures
 
 @pytest.mark.parametrize("command, says, status", [
