@@ -265,7 +265,8 @@ def test_without_namespaces_file_modes_and_the_environment_keep_the_seed(tmp_pat
     fake.chmod(0o755)
     run_autograder(root, site, command=str(fake))
     assert str(SEED) not in Path(f"{record}.args").read_text() and Path(f"{record}.env").read_text() == str(SEED)
-    private = [root / "source", *(root / "source").iterdir(), root / "run_autograder", root / "submission_metadata.json"]
+    private = [root / "source", *(root / "source").iterdir(), root / "run_autograder",
+               root / "submission_metadata.json"]
     assert {p.name: p.stat().st_mode & 0o077 for p in private} == {p.name: 0 for p in private}
     assert (root / "results").stat().st_mode & 0o022 == 0
 
