@@ -170,10 +170,73 @@ def add_grade_parser(sub) -> None:
     p.set_defaults(func=cmd_grade)
 
 
+class _GradescopeParser(_Parser):
+    """The gradescope subcommand's parser: an option error still writes results.json (Gradescope
+    shows the student nothing else), then exits 2 with the usual one-line error."""
+
+    _argv: list[str] = []
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+        self._argv = list(sys.argv[1:] if args is None else args)
+        namespace, extras = super().parse_known_args(args, namespace)
+        if extras:  # the top-level parser would reject them without writing results.json
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return namespace, extras
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        from conformance.gradescope import option_error
+
+        option_error(self._argv, message)
+        super().error(message)
+
+
+def cmd_gradescope(args: argparse.Namespace) -> int:
+    """Grade Gradescope's upload into its results.json; see conformance.gradescope for the exit status."""
+    from conformance.gradescope import default_paths, grade_upload
+
+    submission, results = default_paths(args.root)
+    return grade_upload(args.submission or submission, args.results or results, args.root, suite=args.suite,
+                        timeout=args.timeout, memory_mb=args.memory_mb, random_cases=args.random_cases,
+                        random_seed=args.random_seed)
+
+
+def add_gradescope_parser(sub) -> None:
+    from conformance import grade as g  # the defaults live with the grader
+    from conformance import gradescope as gs
+
+    p = sub.add_parser("gradescope", help="grade one submission inside Gradescope's autograder into its results.json",
+                       description="Grade the student's upload (ROOT/submission: a .py file, a folder, or a folder "
+                                   "holding one folder) in an isolated worker that cannot see ROOT's other files, "
+                                   "and write Gradescope's results.json (ROOT/results/results.json). Whatever fails "
+                                   "(bad options, no submission, a grader crash), results.json is written, with "
+                                   "score 0 and the reason. Exit status: 0 graded; 2 written, but the autograder "
+                                   "failed; 1 results.json could not be written.")
+    p.__class__ = _GradescopeParser  # add_parser() builds every subparser with one class
+    p.add_argument("--root", type=Path, default=gs.DEFAULT_ROOT, metavar="DIR",
+                   help=f"Gradescope's autograder folder (default: {gs.DEFAULT_ROOT})")
+    p.add_argument("--submission", type=Path, metavar="PATH", help="the upload (default: ROOT/submission)")
+    p.add_argument("--results", type=Path, metavar="FILE", help="the report (default: ROOT/results/results.json)")
+    p.add_argument("--suite", choices=SUITES, help="the suite to grade (default: detected from the submission)")
+    p.add_argument("--timeout", type=_positive_seconds, default=g.DEFAULT_TIMEOUT, metavar="S",
+                   help=f"seconds per call of the submission (default: {g.DEFAULT_TIMEOUT:g})")
+    p.add_argument("--memory-mb", type=_at_least(g.MIN_MEMORY_MB, what=" (the worker's own needs)"),
+                   default=g.DEFAULT_MEMORY_MB, metavar="M",
+                   help=f"memory the worker may allocate, in MB (default: {g.DEFAULT_MEMORY_MB})")
+    p.add_argument("--random-cases", type=_at_least(0), default=g.DEFAULT_RANDOM_CASES, metavar="K",
+                   help=f"hidden random cases per function, shown after the due date (default: "
+                        f"{g.DEFAULT_RANDOM_CASES})")
+    # A string default goes through type=int too, so a bad variable is an option error.
+    p.add_argument("--random-seed", type=int, default=os.environ.get(gs.SEED_VARIABLE, g.DEFAULT_RANDOM_SEED),
+                   metavar="S", help=f"seed of the hidden cases (default: ${gs.SEED_VARIABLE}, else "
+                                     f"{g.DEFAULT_RANDOM_SEED}; choose your own and keep it private)")
+    p.set_defaults(func=cmd_gradescope)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="rnn-conformance", description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     add_grade_parser(sub)
+    add_gradescope_parser(sub)
     for name, func, help_ in (("list", cmd_list, "suites, functions and cases as a table"),
                               ("validate", cmd_validate, "check spec files, fixtures, checksums and published values"),
                               ("regen", cmd_regen, "regenerate fixtures with the oracle (source checkout only)")):

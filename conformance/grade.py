@@ -23,6 +23,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -172,14 +173,15 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
           timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB,
           random_cases: int = DEFAULT_RANDOM_CASES, random_seed: int = DEFAULT_RANDOM_SEED,
           isolate: bool = True, junit: bool = False, progress: bool | None = None,
-          force: bool = False, report: bool = True) -> list[SubmissionResult]:
+          force: bool = False, report: bool = True, hide: Sequence[str | Path] = ()) -> list[SubmissionResult]:
     """Grade every submission (a .py file or a folder, see conformance.submissions) into ``out``.
 
     jobs: grading processes (default: the number of cores); timeout: seconds per call;
     memory_mb: the worker's address-space limit (isolated mode); random_cases: hidden random
     cases per function, drawn from random_seed; progress: show a progress bar (default: on
     a terminal); force: grade into a non-empty ``out`` not written by this command (nothing in
-    it is deleted); report: write the class report (report.html, report/*.png) at the end.
+    it is deleted); report: write the class report (report.html, report/*.png) at the end;
+    hide: more files or folders no worker may see (e.g. Gradescope's /autograder/source).
     Returns one result per submission, in the order given. Raises GradeError only when no
     submission can be graded at all (bad options, an unusable ``out``).
     """
@@ -196,7 +198,7 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
         grade_reports.prepare_out(out, [s.name for s in picked], force)
     except grade_reports.OutFolderError as exc:
         raise GradeError(str(exc)) from None
-    hide = hidden_from_workers(out, [s.source for s in picked])
+    hide = sorted({*hidden_from_workers(out, [s.source for s in picked]), *(str(Path(h).resolve()) for h in hide)})
     display = ProgressDisplay(len(picked), enabled=progress)
     board = _Board(out, suites, suite, len(picked), [s.name for s in picked], junit, display)
     board.write_class()  # from the start: a summary with its header, whatever happens next

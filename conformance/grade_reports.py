@@ -144,7 +144,14 @@ def header(result: SubmissionResult) -> str:
 
 
 def gradescope(result: SubmissionResult) -> dict[str, Any]:
-    """Gradescope's autograder ``results.json``: top-level score, one test per item."""
+    """Gradescope's autograder ``results.json``: top-level score, one test per item.
+
+    Only the fields of Gradescope's "Autograder Specifications", "Output format"
+    (https://gradescope-autograders.readthedocs.io/en/latest/specs/; tests/gradescope_results.schema.json).
+    That format has no top-level ``max_score`` (Gradescope takes the assignment's points), so
+    ours is in ``extra_data``. Every text is ``"text"`` format: a submission's printing or
+    an exception message is shown as written, never rendered as HTML or Markdown.
+    """
     tests = []
     for item in result.items:
         tests.append({
@@ -153,14 +160,17 @@ def gradescope(result: SubmissionResult) -> dict[str, Any]:
             "max_score": item.max_score,
             "status": "passed" if item.outcome in EARNS else "failed",
             "output": item.shown,
+            "output_format": "text",
             "visibility": HIDDEN_VISIBILITY if item.hidden else "visible",
             "tags": [item.function, item.kind],
         })
-    return {"score": result.score, "max_score": result.max_score,
-            "execution_time": round(result.execution_time, 3), "output": header(result),
-            "visibility": "visible", "tests": tests,
+    return {"score": result.score, "execution_time": round(result.execution_time, 3),
+            "output": header(result), "output_format": "text",
+            # run_autograder's stdout is the instructor's log (paths, tracebacks), not the student's
+            "visibility": "visible", "stdout_visibility": "hidden", "tests": tests,
             # Gradescope keeps extra_data without showing it: what an instructor filters on.
-            "extra_data": {"matches_reference": dict(sorted(result.reference_matches.items())),
+            "extra_data": {"max_score": result.max_score,
+                           "matches_reference": dict(sorted(result.reference_matches.items())),
                            "sandbox": result.limits, "notes": result.notes}}
 
 

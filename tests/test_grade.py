@@ -80,8 +80,8 @@ def test_results_json_has_gradescope_fields_and_every_item(graded) -> None:
     assert [r.name for r in results] == ["alice", "bob", "carol"]
     for result in results:
         data = results_json(out, result.name)
-        assert {"score", "max_score", "execution_time", "output", "tests"} <= set(data)
-        assert data["max_score"] == pytest.approx(DLAI_POINTS)
+        assert {"score", "execution_time", "output", "tests"} <= set(data) and "max_score" not in data
+        assert data["extra_data"]["max_score"] == pytest.approx(DLAI_POINTS)
         assert data["score"] == pytest.approx(sum(t["score"] for t in data["tests"]), abs=1e-6)  # rounded to 6 places
         assert data["execution_time"] > 0
         assert {t["name"] for t in data["tests"]} == expected_names and len(data["tests"]) == len(expected_names)
@@ -278,7 +278,7 @@ def test_unpickable_submissions_become_error_results_and_others_are_graded(tmp_p
     assert by_name["empty"].status == "error" and "no .py file" in by_name["empty"].message
     assert by_name["ok"].status == "graded" and by_name["ok"].functions["softmax"]["earned"] == 1.0
     amb = results_json(out, "amb")
-    assert amb["score"] == 0 and amb["max_score"] == pytest.approx(DLAI_POINTS)  # items kept, not dropped
+    assert amb["score"] == 0 and amb["extra_data"]["max_score"] == pytest.approx(DLAI_POINTS)  # items kept
     assert all(t["output"].startswith("not run:") for t in amb["tests"])
     assert "a.py, b.py" in amb["output"]
     assert [r["status"] for r in read_csv(out)] == ["error", "error", "graded"]
@@ -299,7 +299,7 @@ def test_broken_submissions_never_stop_the_run(tmp_path: Path) -> None:
     assert by_name["exits"].status == "error" and "grading process died" in by_name["exits"].message
     assert by_name["ok"].status == "graded" and by_name["ok"].score == 1.0
     for name in by_name:
-        assert results_json(out, name)["max_score"] == pytest.approx(DLAI_POINTS)
+        assert results_json(out, name)["extra_data"]["max_score"] == pytest.approx(DLAI_POINTS)
 
 
 def test_in_process_alarm_cuts_an_endless_loop_and_skips_the_rest_of_the_function(tmp_path: Path) -> None:

@@ -189,7 +189,8 @@ def test_each_hostile_verdict_is_precise(class_run, file):
         assert text in results["output"], results["output"][:1500]
     function = expect["VERDICT"]
     if function is None:  # harmless values, hazardous process: full marks, nothing else broken
-        assert results["score"] == results["max_score"], [t for t in results["tests"] if t["status"] != "passed"]
+        assert results["score"] == results["extra_data"]["max_score"], [t for t in results["tests"]
+                                                                         if t["status"] != "passed"]
         return
     failed = [t for t in results["tests"] if t["name"].startswith(f"{function}[") and t["status"] == "failed"]
     assert failed, f"no failed {function} item for {file.stem}"
@@ -199,7 +200,7 @@ def test_each_hostile_verdict_is_precise(class_run, file):
     if expect.get("ANY_OF"):
         assert any(word in outputs for word in expect["ANY_OF"]), outputs[:1500]
     # Everything but the hostile function (and what is built on it) still earns its points.
-    assert results["score"] > 0.5 * results["max_score"], results["score"]
+    assert results["score"] > 0.5 * results["extra_data"]["max_score"], results["score"]
 
 
 def test_the_memoriser_cannot_reach_the_fixtures(class_run):
