@@ -38,12 +38,12 @@ from typing import Any
 from conformance import grade_reports
 from conformance.grade import DEFAULT_RANDOM_SEED, GradeError, grade
 from conformance.isolation import essential_paths
+from conformance.paths import CODE_SUFFIXES
 
 DEFAULT_ROOT = Path("/autograder")
 # run_autograder passes the secret seed in the environment: a command line can be read in /proc
 # by a worker without namespaces, another process's environment cannot.
 SEED_VARIABLE = "RNN_CONFORMANCE_RANDOM_SEED"
-CODE_SUFFIXES = (".py", ".ipynb")
 GRADED, NOT_WRITTEN, PROBLEM = 0, 1, 2
 _MAX_DEPTH = 3  # hw.zip holding hw/ holding hw/: lone folders are followed this deep
 UPLOAD_HINT = ("What to upload: your notebook (.ipynb) or .py file (or a .zip of the folder holding it) that "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+CODE_SUFFIXES = (".py", ".ipynb")  # the files that hold a submission's code
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _CHECKOUT = _PACKAGE_DIR.parent
 

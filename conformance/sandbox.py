@@ -27,6 +27,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from conformance.paths import CODE_SUFFIXES  # copied first: without them there is nothing to grade
+
 _CLONE_NEWNS, _CLONE_NEWIPC, _CLONE_NEWUSER = 0x00020000, 0x08000000, 0x10000000
 _CLONE_NEWPID, _CLONE_NEWNET = 0x20000000, 0x40000000
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 1, 2, 4, 8
@@ -39,7 +41,6 @@ NOBODY = 65534
 PRIVATE_TMP_MB = 64  # the worker's private /tmp (tmpfs: counts against memory)
 MAX_PROCESSES = 32  # RLIMIT_NPROC inside the worker's user namespace: a fork bomb stops here
 SUBMISSION_MB, SUBMISSION_FILES = 32, 2000  # copied into the worker's /tmp/submission
-CODE_SUFFIXES = (".py", ".ipynb")  # copied first: without them there is nothing to grade
 REFERENCE_PACKAGES = ("oracle", "conformance")
 REFERENCE_MESSAGE = "the reference implementation is not available to submissions"
 FORCE_FALLBACK = "RNN_CONFORMANCE_NO_NAMESPACES"  # set to 1: test the fallback path

@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from conformance.notebook import python_source
+from conformance.paths import CODE_SUFFIXES
 from conformance.spec import Suite
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # the class reports (and the report's folder of figures) live beside the submission folders
 _RESERVED = {"summary.csv", "summary.json", "report.html", "report"}
-CODE_SUFFIXES = (".py", ".ipynb")
 _MAX_SCAN_BYTES = 2_000_000  # a text scan, not a parse: a huge file is read only this far
 
 

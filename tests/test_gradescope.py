@@ -26,6 +26,7 @@ from conformance import gradescope, sandbox
 from conformance.cli import main
 from conformance.grade_submission import all_refs
 from conformance.spec import load_suite
+from notebooks import course_notebook, top_level_blocks, write_notebook
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "gradescope"
@@ -187,6 +188,28 @@ def test_an_uploaded_folder_is_found_and_its_implementation_picked(tmp_path, aut
     results, _ = run_autograder(root, site)
     assert results["extra_data"]["graded_file"] == "hw3/rnn_utils.py"
     assert results["score"] == pytest.approx(DLAI_POINTS)
+
+
+@pytest.mark.parametrize("layout", ["notebook alone", "notebook beside the course's rnn_utils.py"])
+def test_a_notebook_upload_is_graded_like_its_code(tmp_path, autograder_zip, site, layout) -> None:
+    """The course hands in a notebook (course layout: magics, test cells, public_tests import);
+    alone, its rnn_utils helpers are supplied; beside the helper file, that file is used."""
+    root = make_tree(tmp_path, autograder_zip)
+    source = CORRECT.read_text()
+    if layout == "notebook alone":
+        source = "\n\n\n".join(t for _, t in top_level_blocks(source) if not t.startswith(("def softmax(", "def sigmoid(")))
+    else:
+        (root / "submission" / "rnn_utils.py").write_text("import numpy as np\n\n\ndef softmax(x):\n"
+                                                          "    e = np.exp(x - x.max(axis=0))\n    return e / e.sum(axis=0)\n"
+                                                          "\n\ndef sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n")
+    write_notebook(root / "submission" / "W1A1.ipynb", course_notebook(source))
+    results, _ = run_autograder(root, site)
+    assert schema_errors(results) == []
+    assert results["extra_data"]["graded_file"] == "W1A1.ipynb"
+    assert results["score"] == pytest.approx(DLAI_POINTS), results["output"]
+    supplied = "supplied by the grader: `sigmoid`, `softmax`" in results["output"]
+    assert supplied == (layout == "notebook alone")
+    assert "How your file was read:" in results["output"] and "public_tests" in results["output"]
 
 
 @pytest.mark.parametrize("upload, says", [
