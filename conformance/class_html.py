@@ -114,7 +114,7 @@ def _cases(suite: dict[str, Any], png: bytes) -> str:
         rows.append(f"<tr data-function='{_e(name)}'><th scope='row'>{_e(name)}</th>{''.join(cells)}</tr>")
     return ("<h3>Pass rate per item (function × case)</h3>"
             + _figure(suite["figures"]["case_pass_rates"], png, f"Heatmap of {suite['name']} pass rates per item")
-            + "<p class='note'>random_<i>k</i>: the hidden random cases; gradcheck: the gradient check of the "
+            + "<p class='note'>hidden_<i>k</i>: the hidden random cases; gradcheck: the gradient check of the "
               "submission's own forward and backward; · : no such case for that function.</p>"
             + "<details><summary>The same numbers as a table</summary><div class='scroll'>"
               f"<table class='heat'><tr><th scope='col'>function</th>{head}</tr>{''.join(rows)}</table></div></details>")

@@ -33,7 +33,7 @@ MESSAGE_CHARS = 1500  # of a not-graded submission's reason; results.json has al
 SCORE_BINS = 10
 FIGURE_NAMES = ("score_distribution", "function_pass_rates", "case_pass_rates")
 _KIND_ORDER = {"fixture": 0, "random": 1, "gradcheck": 2}
-# A number not glued to a letter: counts, indices, values, seconds, exit codes, random_<k>.
+# A number not glued to a letter: counts, indices, values, seconds, exit codes, hidden_<k>.
 # Digits after a letter stay (float32, seed003): they name things rather than measure them.
 _NUMBER = re.compile(r"(?<![A-Za-z0-9.])[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 

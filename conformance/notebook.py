@@ -182,9 +182,13 @@ def is_kept(node: ast.stmt) -> bool:
     return False
 
 
-def extract(path: str | Path) -> Extracted:
-    """The statements to run of the notebook at ``path`` (see the module docstring)."""
+def extract(path: str | Path, max_code_chars: int | None = None) -> Extracted:
+    """The statements to run of the notebook at ``path`` (see the module docstring); with
+    ``max_code_chars``, of its first code cells up to that much code only (a quick scan)."""
     cells, notes = read_cells(path)
+    if max_code_chars is not None:
+        sizes = [len(source) for _, source in cells]
+        cells = [cell for k, cell in enumerate(cells) if sum(sizes[:k]) < max_code_chars]
     found = Extracted(str(path), notes=notes)
     not_run: dict[int, int] = {}
     for cell, source in cells:
@@ -251,11 +255,11 @@ def run_into(found: Extracted, module: ModuleType) -> None:
                                f"raised {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}; skipped")
 
 
-def python_source(path: str | Path) -> str:
+def python_source(path: str | Path, max_code_chars: int | None = None) -> str:
     """The kept code of the notebook as one Python text (for text scans and fingerprints);
     '' if it cannot be read."""
     try:
-        found = extract(path)
+        found = extract(path, max_code_chars)
         return "\n\n".join(ast.unparse(s.node) for s in found.statements)
     except Exception:  # noqa: BLE001 - the grader's scan of an untrusted file must never stop a run
         return ""

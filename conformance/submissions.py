@@ -53,7 +53,7 @@ class Submission:
 def defined_functions(path: Path, names: Iterable[str]) -> set[str]:
     """Which of ``names`` the file's text defines with ``def name(`` (at any indentation)."""
     if path.suffix == ".ipynb":  # the notebook's code cells, not its JSON
-        text = python_source(path)
+        text = python_source(path, _MAX_SCAN_BYTES)
     else:
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:

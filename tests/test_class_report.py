@@ -44,8 +44,8 @@ def test_failure_reason_uses_why_else_masks_numbers_in_the_first_line() -> None:
     first = "yt_pred: 9 of 15 elements are not finite; first at [0, 0]: got nan, expected 4.8e-259 — hint: log(0)"
     assert class_report.failure_reason(first, "fail") == \
         "yt_pred: # of # elements are not finite; first at [#, #]: got nan, expected # — hint: log(0)"
-    assert class_report.failure_reason("`f`: exited with code 3 on rnn[random_0] (float32)", "error") == \
-        "`f`: exited with code # on rnn[random_#] (float32)"
+    assert class_report.failure_reason("`f`: exited with code 3 on rnn[hidden_1] (float32)", "error") == \
+        "`f`: exited with code # on rnn[hidden_#] (float32)"
     assert class_report.failure_reason("hidden case: failed (wrong: dWaa)", "fail") == \
         "hidden case: failed (wrong: dWaa)"
     assert class_report.failure_reason("", "missing") == "missing"

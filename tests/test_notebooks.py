@@ -272,3 +272,15 @@ def test_hostile_notebooks_cost_only_themselves(tmp_path: Path) -> None:
     assert any("too many nested parentheses" in n for n in results["deep_code"].notes)
     assert results["hangs"].status == "error" and "importing your file" in results["hangs"].message
     assert results["empty"].status == "error" and "empty.ipynb" in results["empty"].message
+
+
+def test_the_pickers_scan_reads_a_bounded_amount_of_code(tmp_path: Path) -> None:
+    """Choosing a folder's file runs in the grader's main process: a notebook's code is scanned
+    only up to the picker's budget (its first cells), never parsed whole."""
+    from conformance.submissions import defined_functions
+
+    padding = "x = '" + "a" * 3_000_000 + "'"
+    write_notebook(tmp_path / "big.ipynb", [("code", "def softmax(x):\n    pass"), ("code", padding),
+                                            ("code", "def sigmoid(x):\n    pass")])
+    assert defined_functions(tmp_path / "big.ipynb", {"softmax", "sigmoid"}) == {"softmax"}
+    assert {"softmax", "sigmoid"} <= set(vars(load_target(str(tmp_path / "big.ipynb"))))  # loading reads it all
