@@ -219,6 +219,21 @@ def test_a_traceback_points_into_the_notebook(tmp_path: Path) -> None:
     assert f'File "{notebook}, cell 4", line 2, in weights' in result.message
 
 
+def test_isolated_helpers_can_be_imported_when_called_and_pasted_reference_is_flagged(tmp_path: Path) -> None:
+    from conformance.isolation import IsolatedTarget
+    from conformance.reference import matches
+
+    cells = course_notebook((ROOT / "oracle" / "dlai.py").read_text())  # the reference, pasted into cells
+    cells.append(("code", "def sigmoid(x):\n    from rnn_utils import sigmoid as course\n    return course(x)"))
+    target = IsolatedTarget(str(write_notebook(tmp_path / "nb.ipynb", cells)))
+    try:
+        assert verdict(target, "sigmoid", "random_small").outcome == "pass"  # imported at call time, in the worker
+        flagged = matches(target, target.__file__, [spec.function for spec in DLAI])
+    finally:
+        target.close()
+    assert "its source is the reference's `oracle.dlai.lstm_backward`, pasted" == flagged["lstm_backward"]
+
+
 def test_twenty_notebooks_are_graded_as_their_py_files(tmp_path: Path) -> None:
     """The course's layout (header imports, magics, test cells, a redefinition, a broken
     scratch cell) changes nothing: per item, the same outcome as the same code as .py."""
