@@ -128,6 +128,25 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_grading_limits(p: argparse.ArgumentParser, seed_default: int | str, seed_from: str = "") -> None:
+    """--timeout, --memory-mb, --random-cases, --random-seed: shared by grade and gradescope."""
+    from conformance import grade as g  # the defaults live with the grader
+
+    p.add_argument("--timeout", type=_positive_seconds, default=g.DEFAULT_TIMEOUT, metavar="S",
+                   help=f"seconds per call of the submission (default: {g.DEFAULT_TIMEOUT:g}); after a timeout "
+                        "the rest of that function's items are not run")
+    p.add_argument("--memory-mb", type=_at_least(g.MIN_MEMORY_MB, what=" (the worker's own needs)"),
+                   default=g.DEFAULT_MEMORY_MB, metavar="M",
+                   help=f"memory the isolated worker may allocate, in MB (default: {g.DEFAULT_MEMORY_MB}, "
+                        f"at least {g.MIN_MEMORY_MB})")
+    p.add_argument("--random-cases", type=_at_least(0), default=g.DEFAULT_RANDOM_CASES, metavar="K",
+                   help=f"hidden random cases per function (items hidden_1..hidden_K); their reports never show "
+                        f"values, and Gradescope shows them after the due date (default: {g.DEFAULT_RANDOM_CASES})")
+    p.add_argument("--random-seed", type=int, default=seed_default, metavar="S",
+                   help=f"seed of the hidden cases (default: {seed_from}{g.DEFAULT_RANDOM_SEED}; choose your own and "
+                        "keep it private)")
+
+
 def add_grade_parser(sub) -> None:
     from conformance import grade as g  # the defaults live with the grader
 
@@ -150,19 +169,7 @@ def add_grade_parser(sub) -> None:
                         "give it for a class, so every row has the same max_score)")
     p.add_argument("--jobs", type=_at_least(1), default=None, metavar="N",
                    help="submissions graded at once (default: the number of cores)")
-    p.add_argument("--timeout", type=_positive_seconds, default=g.DEFAULT_TIMEOUT, metavar="S",
-                   help=f"seconds per call of the submission (default: {g.DEFAULT_TIMEOUT:g}); after a timeout "
-                        "the rest of that function's items are not run")
-    p.add_argument("--memory-mb", type=_at_least(g.MIN_MEMORY_MB, what=" (the worker's own needs)"),
-                   default=g.DEFAULT_MEMORY_MB, metavar="M",
-                   help=f"memory the isolated worker may allocate, in MB (default: {g.DEFAULT_MEMORY_MB}, "
-                        f"at least {g.MIN_MEMORY_MB})")
-    p.add_argument("--random-cases", type=_at_least(0), default=g.DEFAULT_RANDOM_CASES, metavar="K",
-                   help=f"hidden random cases per function; their reports never show values "
-                        f"(default: {g.DEFAULT_RANDOM_CASES})")
-    p.add_argument("--random-seed", type=int, default=g.DEFAULT_RANDOM_SEED, metavar="S",
-                   help=f"seed of the hidden cases (default: {g.DEFAULT_RANDOM_SEED}; choose your own and keep it "
-                        "private)")
+    add_grading_limits(p, g.DEFAULT_RANDOM_SEED)
     p.add_argument("--junit", action="store_true", help="also write OUT/<submission>/junit.xml")
     p.add_argument("--in-process", action="store_true",
                    help="run submissions inside the grading processes, without isolation: faster, but ONLY for "
@@ -205,8 +212,9 @@ def add_gradescope_parser(sub) -> None:
     from conformance import gradescope as gs
 
     p = sub.add_parser("gradescope", help="grade one submission inside Gradescope's autograder into its results.json",
-                       description="Grade the student's upload (ROOT/submission: a .py file, a folder, or a folder "
-                                   "holding one folder) in an isolated worker that cannot see ROOT's other files, "
+                       description="Grade the student's upload (ROOT/submission: a .py file, a notebook, a "
+                                   "folder, or a folder holding one folder) in an isolated worker that cannot see "
+                                   "ROOT's other files, "
                                    "and write Gradescope's results.json (ROOT/results/results.json). Whatever fails "
                                    "(bad options, no submission, a grader crash), results.json is written, with "
                                    "score 0 and the reason. Exit status: 0 graded; 2 written, but the autograder "
@@ -217,18 +225,8 @@ def add_gradescope_parser(sub) -> None:
     p.add_argument("--submission", type=Path, metavar="PATH", help="the upload (default: ROOT/submission)")
     p.add_argument("--results", type=Path, metavar="FILE", help="the report (default: ROOT/results/results.json)")
     p.add_argument("--suite", choices=SUITES, help="the suite to grade (default: detected from the submission)")
-    p.add_argument("--timeout", type=_positive_seconds, default=g.DEFAULT_TIMEOUT, metavar="S",
-                   help=f"seconds per call of the submission (default: {g.DEFAULT_TIMEOUT:g})")
-    p.add_argument("--memory-mb", type=_at_least(g.MIN_MEMORY_MB, what=" (the worker's own needs)"),
-                   default=g.DEFAULT_MEMORY_MB, metavar="M",
-                   help=f"memory the worker may allocate, in MB (default: {g.DEFAULT_MEMORY_MB})")
-    p.add_argument("--random-cases", type=_at_least(0), default=g.DEFAULT_RANDOM_CASES, metavar="K",
-                   help=f"hidden random cases per function, shown after the due date (default: "
-                        f"{g.DEFAULT_RANDOM_CASES})")
     # A string default goes through type=int too, so a bad variable is an option error.
-    p.add_argument("--random-seed", type=int, default=os.environ.get(gs.SEED_VARIABLE, g.DEFAULT_RANDOM_SEED),
-                   metavar="S", help=f"seed of the hidden cases (default: ${gs.SEED_VARIABLE}, else "
-                                     f"{g.DEFAULT_RANDOM_SEED}; choose your own and keep it private)")
+    add_grading_limits(p, os.environ.get(gs.SEED_VARIABLE, g.DEFAULT_RANDOM_SEED), f"${gs.SEED_VARIABLE}, else ")
     p.set_defaults(func=cmd_gradescope)
 
 

@@ -16,7 +16,6 @@ import pytest
 
 from conformance.grade import grade
 from conformance.harness import Harness
-from conformance.notebook import extract
 from conformance.spec import load_suite
 from conformance.submissions import PickError, pick_file
 from conformance.target import TargetImportError, load_info, load_notes, load_target
