@@ -138,16 +138,23 @@ def test_slow_timed_out_and_ungraded_submissions_are_listed(bundled) -> None:
     assert "SyntaxError" in why and "def softmax(x)" in why  # the whole reason, not only its first line
 
 
-def test_screenshot_for_the_readme(bundled) -> None:
-    """Writes the screenshot only when asked: RNN_CONFORMANCE_REPORT_SCREENSHOT=docs/report.png."""
-    target = os.environ.get(SCREENSHOT_ENV)
-    if not target:
-        pytest.skip(f"set {SCREENSHOT_ENV}=docs/report.png to refresh README's screenshot")
+def test_the_page_renders_to_a_picture(bundled, tmp_path: Path) -> None:
+    """The top of the page as a picture: the size asked for, and not blank (figures and tables
+    drawn). With RNN_CONFORMANCE_REPORT_SCREENSHOT=docs/report.png it is also README's screenshot."""
+    import matplotlib.image
+    import numpy as np
+
     page = bundled["visit"].page
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = false)")
     # the top of the page (header, dlai scores, pass rates per function), whatever was scrolled to
-    page.screenshot(path=str(ROOT / target), full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": 2300})
-    assert (ROOT / target).stat().st_size > 10_000
+    shot = tmp_path / "report.png"
+    page.screenshot(path=str(shot), full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": 2300})
+    pixels = matplotlib.image.imread(shot)
+    assert pixels.shape[:2] == (2300, 1280)
+    colours = np.unique((pixels[..., :3] * 255).astype(np.uint8).reshape(-1, 3), axis=0)
+    assert len(colours) > 200, len(colours)  # a blank or text-only page has a handful
+    if os.environ.get(SCREENSHOT_ENV):
+        (ROOT / os.environ[SCREENSHOT_ENV]).write_bytes(shot.read_bytes())
 
 
 def test_markup_from_submissions_shows_as_text(tmp_path: Path, browser) -> None:
