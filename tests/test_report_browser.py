@@ -152,7 +152,7 @@ def test_the_page_renders_to_a_picture(bundled, tmp_path: Path) -> None:
     pixels = matplotlib.image.imread(shot)
     assert pixels.shape[:2] == (2300, 1280)
     colours = np.unique((pixels[..., :3] * 255).astype(np.uint8).reshape(-1, 3), axis=0)
-    assert len(colours) > 200, len(colours)  # a blank or text-only page has a handful
+    assert len(colours) > 1000, len(colours)  # measured: the report ~4,500; a text-only page ~150
     if os.environ.get(SCREENSHOT_ENV):
         (ROOT / os.environ[SCREENSHOT_ENV]).write_bytes(shot.read_bytes())
 
