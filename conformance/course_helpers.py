@@ -4,7 +4,8 @@ The dlai notebook starts with ``from rnn_utils import *``: ``rnn_utils.py`` is t
 file, beside the notebook, and many students hand in the notebook alone. When such an
 import finds no module, :class:`SuppliedHelpers` (last on ``sys.meta_path``, so a file the
 submission did hand in always wins) gives it this package's version, and the functions
-that came from it are reported as supplied and not judged (they are not the student's).
+that came from it are reported as supplied and not judged (they are not the student's):
+:func:`supplied_for` tells which, from the files alone.
 
 The supplied softmax is column-wise and shifts each column by its own max: the course's
 own shifts by the max of the whole array, which underflows to 0/0 when one column's
@@ -14,14 +15,14 @@ lose points on their own functions for the course's helper.
 
 from __future__ import annotations
 
+import ast
 import importlib.abc
 import importlib.machinery
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import ModuleType
-
-SUPPLIED_FLAG = "__rnn_conformance_supplied__"
 
 # module name -> source. Kept as text: the worker cannot read this package's files.
 SOURCES = {
@@ -54,7 +55,6 @@ class SuppliedHelpers(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return None
 
     def exec_module(self, module: ModuleType) -> None:
-        setattr(module, SUPPLIED_FLAG, True)
         exec(compile(SOURCES[module.__name__], module.__spec__.origin, "exec"), module.__dict__)  # noqa: S102
 
 
@@ -71,15 +71,51 @@ def supplied_while_loading() -> Iterator[None]:
         if finder in sys.meta_path:
             sys.meta_path.remove(finder)
         for name in SOURCES:
-            if getattr(sys.modules.get(name), SUPPLIED_FLAG, False):
+            spec = getattr(sys.modules.get(name), "__spec__", None)
+            if spec is not None and isinstance(spec.loader, SuppliedHelpers):
                 del sys.modules[name]
 
 
-def supplied_functions(module: ModuleType) -> dict[str, str]:
-    """{public function of ``module``: the supplied module it came from}."""
-    found = {}
-    for name, value in vars(module).items():
-        defined_in = getattr(value, "__globals__", None)
-        if not name.startswith("_") and isinstance(defined_in, dict) and defined_in.get(SUPPLIED_FLAG):
-            found[name] = defined_in["__name__"]
-    return found
+def helper_functions(module: str) -> set[str]:
+    """The functions a supplied helper module defines."""
+    return {node.name for node in ast.parse(SOURCES[module]).body if isinstance(node, ast.FunctionDef)}
+
+
+def supplied_for(file: str | None) -> dict[str, str]:
+    """{name: helper module} for the target file's top-level names that come from a course
+    helper module it imports and that was not handed in beside it.
+
+    Decided here, in the grader, from the files: never from what the target's process says
+    (it runs the student's code, which could say anything). A name counts when the code
+    imports it from the helper (``from rnn_utils import *`` or by name) and does not define it
+    itself; a student who writes ``softmax`` = anything then has it skipped, which is no more
+    than importing the course's gives."""
+    if not file or not Path(file).is_file():
+        return {}
+    path = Path(file)
+    if path.suffix == ".ipynb":
+        from conformance.notebook import python_source
+
+        source = python_source(path)
+    else:
+        source = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
+    imported: dict[str, str] = {}
+    defined: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module in SOURCES:
+            if (path.parent / f"{node.module}.py").exists() or (path.parent / node.module).is_dir():
+                continue  # handed in: the student's own module
+            for alias in node.names:
+                names = helper_functions(node.module) if alias.name == "*" else {alias.asname or alias.name}
+                if alias.name == "*" or alias.name in helper_functions(node.module):
+                    imported.update({name: node.module for name in names})
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defined.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            defined.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+    return {name: module for name, module in imported.items() if name not in defined}

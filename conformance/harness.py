@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from conformance import calling, compare, diagnose, fixtures, gradcheck
+from conformance import calling, compare, course_helpers, diagnose, fixtures, gradcheck
 from conformance.cases import CaseRef, hidden_case_id, load_inputs_and_expected
 from conformance.isolation import IsolatedTarget, TargetRaised, WorkerFailure
 from conformance.spec import Spec, Suite, alias_table
@@ -68,10 +68,9 @@ class Harness:
         self.file = target_file(module)
         # function -> why it matches the reference implementation: its items earn nothing
         self.reference_matches = dict(reference_matches or {})
-        loaded = load_info(module)
         # function -> the course helper module the grader supplied it from: not the target's code
-        self.supplied: dict[str, str] = loaded["supplied"]
-        self.broken: dict[str, str] = loaded["broken"]  # name -> where its definition fails to parse
+        self.supplied = course_helpers.supplied_for(self.file)
+        self.broken = load_info(module)["broken"]  # name -> where its definition fails to parse
         self.timed_out_at: dict[str, str] = {}  # function -> the item on which a call of it timed out
         self._warnings: list[str] = []  # what the target's calls warned, for the current item
         self.oracle = fixtures.ORACLES[suite.name]

@@ -5,8 +5,8 @@ name. Importing it runs its code: failures become :class:`TargetImportError` wit
 target's own file and line, never a traceback through this package. While it loads, the
 course's helper modules it imports without handing them in are supplied (course_helpers.py).
 
-What loading found besides the functions (notebook notes, supplied helpers, definitions
-that do not parse) is :func:`load_info`.
+What loading found besides the functions (notebook notes, definitions that do not parse)
+is :func:`load_info`; with the supplied helpers, :func:`load_notes` says it to a student.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ class SuiteDetectionError(Exception):
 
 
 LOAD_INFO = "__rnn_conformance_load__"
+NOTES_KEPT, NOTE_CHARS = 30, 300
 
 
 def is_target_frame(filename: str, target_file: str) -> bool:
@@ -57,26 +58,26 @@ def load_target(target: str) -> ModuleType:
     """Import ``target`` (a path to a .py file or a notebook, or a dotted module name)."""
     with course_helpers.supplied_while_loading():
         module = _load(target)
-    info = getattr(module, LOAD_INFO, None) or {"notes": [], "broken": {}}
-    info["supplied"] = course_helpers.supplied_functions(module)
-    setattr(module, LOAD_INFO, info)
+    if getattr(module, LOAD_INFO, None) is None:
+        setattr(module, LOAD_INFO, {"notes": [], "broken": {}})
     return module
 
 
 def load_info(module: Any) -> dict[str, Any]:
-    """What loading found: ``notes`` (list of str), ``supplied`` ({function: helper module}),
-    ``broken`` ({name: where its definition fails to parse}). Works for an isolated target too."""
+    """What loading found: ``notes`` (list of str) and ``broken`` ({name: where its definition
+    fails to parse}). Works for an isolated target too, whose worker says it: text for the
+    student, never a verdict's or a point's reason (capped, as the worker is the student's)."""
     info = getattr(module, "load_info", None) or getattr(module, LOAD_INFO, None) or {}
-    return {"notes": list(info.get("notes", [])), "supplied": dict(info.get("supplied", {})),
-            "broken": dict(info.get("broken", {}))}
+    notes = [str(n)[:NOTE_CHARS] for n in list(info.get("notes", []))[:NOTES_KEPT]]
+    broken = {str(k): str(v)[:NOTE_CHARS] for k, v in list(dict(info.get("broken", {})).items())[:NOTES_KEPT]}
+    return {"notes": notes, "broken": broken}
 
 
 def load_notes(module: Any) -> list[str]:
     """What a student should know about how their file was loaded, one line each."""
-    info = load_info(module)
-    notes = list(info["notes"])
+    notes = load_info(module)["notes"]
     by_module: dict[str, list[str]] = {}
-    for function, helper in sorted(info["supplied"].items()):
+    for function, helper in sorted(course_helpers.supplied_for(target_file(module)).items()):
         by_module.setdefault(helper, []).append(f"`{function}`")
     for helper, functions in by_module.items():
         notes.append(f"supplied by the grader: {', '.join(functions)} from the course's {helper}.py, which your code "

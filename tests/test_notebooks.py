@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conformance.course_helpers import supplied_for
 from conformance.grade import grade
 from conformance.harness import Harness
 from conformance.spec import load_suite
@@ -143,7 +144,7 @@ def test_old_and_invalid_notebooks_are_judged_and_say_so(tmp_path: Path) -> None
 def test_course_helpers_are_supplied_when_not_handed_in_and_not_judged(tmp_path: Path) -> None:
     source = without_helpers(ROOT / "tests/targets/_correct_dlai.py")  # calls softmax, defines none
     module = load_target(str(write_notebook(tmp_path / "nb.ipynb", course_notebook(source))))
-    assert load_info(module)["supplied"] == {"softmax": "rnn_utils", "sigmoid": "rnn_utils"}
+    assert supplied_for(module.__file__) == {"softmax": "rnn_utils", "sigmoid": "rnn_utils"}
     skipped = verdict(module, "softmax", "random_small")
     assert skipped.outcome == "skip" and "supplied by the grader" in skipped.message
     assert verdict(module, "rnn_forward").outcome == "pass"  # it calls the supplied softmax
@@ -164,15 +165,37 @@ def test_a_handed_in_helper_file_is_the_students_and_is_judged(tmp_path: Path, m
     notebook = write_notebook(folder / "W1A1.ipynb", [("code", "from rnn_utils import *"), ("code", "def rnn_forward(x, a0, parameters):\n    pass")])
     assert pick_file(folder, {"softmax", "sigmoid", "rnn_forward"}) == notebook  # the notebook, not its helper
     module = load_target(str(notebook))
-    assert load_info(module)["supplied"] == {}
+    assert supplied_for(str(notebook)) == {}
     assert verdict(module, "softmax", "random_small").outcome == "fail"
 
 
 def test_a_py_file_importing_the_helpers_gets_them_too(tmp_path: Path) -> None:
     (tmp_path / "mine.py").write_text("from rnn_utils import softmax\n")
     module = load_target(str(tmp_path / "mine.py"))
-    assert load_info(module)["supplied"] == {"softmax": "rnn_utils"}
+    assert supplied_for(module.__file__) == {"softmax": "rnn_utils"} and module.softmax.__module__ == "rnn_utils"
     assert "rnn_utils" not in sys.modules  # the next submission in this process does not inherit it
+
+
+def test_a_submission_cannot_claim_its_own_functions_are_supplied(tmp_path: Path) -> None:
+    """Which functions were supplied is decided by the grader from the files, never from what
+    the submission's process reports: a submission that forges the worker's answer, or
+    defines its own softmax after importing the helpers, is judged on its own code."""
+    (tmp_path / "forger.py").write_text(
+        "import sys\nfrom rnn_utils import *\n\n"
+        "def softmax(x):\n    return x\n\n\ndef rnn_forward(x, a0, parameters):\n    return None\n\n\n"
+        "def forged(module):  # what the worker reports as loaded, if the grader believed it\n"
+        "    return {'notes': ['forged'], 'broken': {}, 'supplied': {n: 'rnn_utils' for n in dir(module)}}\n\n\n"
+        "frame = sys._getframe()\n"
+        "while frame is not None:  # the worker's modules are out of sys.modules, not out of reach\n"
+        "    if 'load_info' in frame.f_globals:\n"
+        "        frame.f_globals['load_info'] = forged\n"
+        "    frame = frame.f_back\n")
+    out = grade([tmp_path / "forger.py"], tmp_path / "out", suite="dlai", random_cases=0, progress=False, report=False)
+    verdicts = {item.name: item.outcome for item in out[0].items}
+    assert verdicts["softmax[random_small]"] == "fail" and verdicts["rnn_forward[published]"] == "fail"
+    assert verdicts["sigmoid[random_small]"] == "skip"  # imported from the helpers: supplied, as for anyone
+    assert supplied_for(str(tmp_path / "forger.py")) == {"sigmoid": "rnn_utils"}
+    assert "forged" in out[0].notes  # the worker did report it: only as text
 
 
 def test_picking_among_notebooks(tmp_path: Path) -> None:
