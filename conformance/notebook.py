@@ -100,7 +100,8 @@ def read_cells(path: str | Path) -> tuple[list[tuple[int, str]], list[str]]:
             warnings.simplefilter("ignore")  # nbformat warns about missing cell ids, which is not our business
             notebook = nbformat.reads(text, as_version=4, capture_validation_error=captured)
     except nbformat.reader.NotJSONError:
-        raise NotebookError(f"{path.name} is not a notebook: its text is not JSON (was it saved from Jupyter?)") from None
+        raise NotebookError(f"{path.name} is not a notebook: its text is not JSON "
+                            f"(was it saved from Jupyter?)") from None
     except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds for a broken file
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise NotebookError(f"{path.name} is not a readable notebook: {first}") from None

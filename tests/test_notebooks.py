@@ -162,7 +162,8 @@ def test_a_handed_in_helper_file_is_the_students_and_is_judged(tmp_path: Path, m
     (folder).mkdir()
     (folder / "rnn_utils.py").write_text("import numpy as np\n\ndef softmax(x):\n    return x\n\n"
                                          "def sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n")
-    notebook = write_notebook(folder / "W1A1.ipynb", [("code", "from rnn_utils import *"), ("code", "def rnn_forward(x, a0, parameters):\n    pass")])
+    notebook = write_notebook(folder / "W1A1.ipynb", [("code", "from rnn_utils import *"),
+                                                      ("code", "def rnn_forward(x, a0, parameters):\n    pass")])
     assert pick_file(folder, {"softmax", "sigmoid", "rnn_forward"}) == notebook  # the notebook, not its helper
     module = load_target(str(notebook))
     assert supplied_for(str(notebook)) == {}
