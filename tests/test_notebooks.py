@@ -322,3 +322,12 @@ def test_the_pickers_scan_reads_a_bounded_amount_of_code(tmp_path: Path) -> None
                                             ("code", "def sigmoid(x):\n    pass")])
     assert defined_functions(tmp_path / "big.ipynb", {"softmax", "sigmoid"}) == {"softmax"}
     assert {"softmax", "sigmoid"} <= set(vars(load_target(str(tmp_path / "big.ipynb"))))  # loading reads it all
+
+
+def test_the_bundled_notebook_gets_the_grade_examples_readme_gives(tmp_path: Path) -> None:
+    [frank] = grade([ROOT / "examples/submissions/frank.ipynb"], tmp_path / "out", suite="dlai", timeout=5,
+                    progress=False, report=False)
+    assert frank.score == 10 and frank.functions["rnn_backward"]["earned"] == 0  # seed 001's da0 = None
+    assert {i.outcome for i in frank.items if i.function in ("softmax", "sigmoid")} == {"skip"}
+    assert "| `frank.ipynb` |" in (ROOT / "examples/README.md").read_text() and "| 10 / 26 |" in \
+        (ROOT / "examples/README.md").read_text()
