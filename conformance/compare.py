@@ -8,23 +8,13 @@ recognisable cause (transposed, missing keepdims, sign flipped, scaled...).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from conformance.verdict import Finding
+
 MAX_TABLE_ROWS = 8
-
-
-@dataclass(frozen=True)
-class Mismatch:
-    """Why one output is wrong; ``str()`` is what a student reads."""
-
-    output: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.output}: {self.message}"
 
 
 def as_numeric_array(value: Any) -> np.ndarray | str:
@@ -100,31 +90,32 @@ def _relative(diff: float, want: float) -> str:
 
 
 def compare(output: str, value: Any, want: np.ndarray, rtol: float, atol: float,
-            float_dtype: str = "float64") -> Mismatch | None:
-    """None if ``value`` conforms to ``want`` within rtol/atol, else a Mismatch.
+            float_dtype: str = "float64") -> Finding | None:
+    """None if ``value`` conforms to ``want`` within rtol/atol, else what is wrong with it.
 
     float_dtype: the run's mode; in float64 mode a float32 result is a mismatch of its own.
     """
     got = as_numeric_array(value)
     if isinstance(got, str):
-        return Mismatch(output, got)
+        return Finding("structure", output, got)
     want = np.asarray(want)
     if got.shape != want.shape:
         hint = shape_hint(got.shape, want.shape)
-        return Mismatch(output, f"expected shape {want.shape}, got {got.shape}" + (f" — hint: {hint}" if hint else ""))
+        return Finding("shape", output, f"expected shape {want.shape}, got {got.shape}" + (f" — hint: {hint}" if hint else ""))
     if want.dtype.kind == "f" and got.dtype.kind != "f":
-        return Mismatch(output, f"expected floating point values, got dtype {got.dtype} (integer division or an int array?)")
+        return Finding("dtype", output, f"expected floating point values, got dtype {got.dtype} (integer division or an int array?)")
     if float_dtype == "float64" and got.dtype.kind == "f" and got.dtype.itemsize < 8:
-        return Mismatch(output, f"got dtype {got.dtype} in float64 mode: computing in lower precision "
+        return Finding("dtype", output, f"got dtype {got.dtype} in float64 mode: computing in lower precision "
                                 f"loses accuracy (use --dtype=float32 to judge a float32 implementation)")
     got64 = got.astype(np.float64)
     bad_nan = ~np.isfinite(got64) & np.isfinite(want)
     if bad_nan.any():
         idx = tuple(int(i) for i in np.argwhere(bad_nan)[0])
-        return Mismatch(output, f"{int(bad_nan.sum())} of {want.size} elements are not finite; first at {list(idx)}: "
+        return Finding("nonfinite", output, f"{int(bad_nan.sum())} of {want.size} elements are not finite; first at {list(idx)}: "
                                 f"got {got64[idx]}, expected {_fmt(want[idx])} — hint: exp overflowed, or every exp in a "
                                 f"column underflowed to 0 and 0/0 followed; shift each column by its own max "
-                                f"(axis=0, keepdims=True) in a softmax, use a stable sigmoid, never log(0)")
+                                f"(axis=0, keepdims=True) in a softmax, use a stable sigmoid, never log(0)",
+                       [int(i) for i in idx], None, float(want[idx]))
     diff = np.abs(got64 - want)
     allowed = atol + rtol * np.abs(want)
     bad = diff > allowed
@@ -145,4 +136,5 @@ def compare(output: str, value: Any, want: np.ndarray, rtol: float, atol: float,
     hint = value_hint(got64, want, rtol, atol)
     if hint:
         lines.append(f"hint: {hint}")
-    return Mismatch(output, "\n".join(lines))
+    return Finding("value", output, "\n".join(lines), [int(i) for i in worst], float(got64[worst]),
+                   float(want[worst]), rtol, atol)

@@ -1,107 +1,206 @@
-"""Known mistakes, recognised from what came back: the "why" in a failure message.
+"""Known mistakes, recognised by evidence: the "why" of a failing item.
 
-Each diagnosis looks at one wrong output (and the case's inputs) and, if it recognises a
-mistake seen in real submissions, says what it is. They only add hints: a verdict never
-depends on them.
+For a failing item (or a passing one that warned) the harness hands over an :class:`Evidence`:
+the case's inputs, the expected and the target's outputs, the findings, the warnings, and a
+way to call the target again on other inputs. Each catalogue entry for the function lists
+evidence that recognises its mistake (spec/catalogue/schema.json), tried in order:
+
+- ``variant``: the oracle with the mistake switched on (oracle/mistakes.py, in one form) on the
+  same inputs gives what the target gave, every output within a tight tolerance, and differs
+  from the right answer. The strongest evidence: the mistake reproduced.
+- ``finding``: a finding of these kinds (on these outputs): non-finite values where the right
+  answer is finite, a dtype, the return structure, a modified input, a cache. With
+  ``relation: transposed`` the wrong output is the expected one transposed.
+- ``warning``: the target's numeric warnings mention this text (a passing item can warn).
+- ``only_wrong``: exactly these outputs are wrong and the others right.
+- ``probe``: a differential probe calls the target on derived inputs (see PROBES).
+
+A hint is given only when its evidence holds: a correct implementation never gets one, and a
+bug the catalogue does not know gets none rather than a wrong one. Diagnosis runs only on
+failing or warning items, so a passing run costs nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
 
 import numpy as np
 
-import oracle.cs231n
+from conformance import calling, catalogue
+from conformance.compare import as_numeric_array
+from conformance.spec import Spec, Suite
+from conformance.verdict import Finding, Misconception
+from oracle.mistakes import switched_on
 
-Inputs = Mapping[str, np.ndarray]
-Diagnosis = Callable[[Inputs, np.ndarray, np.ndarray], "str | None"]
+MATCH_RTOL, MATCH_ATOL = 1e-6, 1e-9  # a mistake reproduced agrees to rounding, not to a tolerance
 
-
-def _close(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and np.allclose(a, b, rtol=1e-6, atol=1e-9)
-
-
-def columns_not_normalised(inputs: Inputs, got: np.ndarray, want: np.ndarray) -> str | None:
-    """dlai predictions: each column (one example) must sum to 1."""
-    sums = got.sum(axis=0)
-    if got.ndim and np.all(np.isfinite(sums)) and not np.allclose(sums, 1.0, rtol=1e-6):
-        return ("the columns of this softmax do not sum to 1 (one column is one example): normalise per "
-                "column, e_x / e_x.sum(axis=0, keepdims=True), not by the sum over the whole array")
-    return None
+Probe = Callable[[dict[str, np.ndarray]], "dict[str, Any] | None"]
 
 
-def embedding_not_accumulated(inputs: Inputs, got: np.ndarray, want: np.ndarray) -> str | None:
-    """word_embedding_backward with ``dW[x] += dout``: repeated words keep only one row."""
-    buggy = np.zeros_like(want)
-    buggy[inputs["x"]] += inputs["dout"]
-    if not _close(buggy, want) and _close(got, buggy):
-        return ("repeated word indices were not accumulated: dW[x] += dout keeps only one of the "
-                "duplicates; use np.add.at(dW, x, dout)")
-    return None
+@dataclass
+class Evidence:
+    """What a failing item shows. kind: "value" (the function on a case's inputs) or
+    "gradcheck" (the target's backward on its own forward's cache; expected is computed here)."""
+
+    spec: Spec
+    kind: str
+    inputs: dict[str, np.ndarray]
+    expected: dict[str, np.ndarray] | None
+    got: dict[str, Any] | None  # output name -> what the target returned; None: unreadable structure
+    findings: list[Finding]
+    warnings: list[str]
+    probe: Probe | None  # the target's function on other inputs
 
 
-def loss_wrong_divisor(inputs: Inputs, got: np.ndarray, want: np.ndarray) -> str | None:
-    """temporal_softmax_loss divided by something other than N."""
-    N, T = inputs["y"].shape
-    kept = int(np.sum(inputs["mask"]))
-    for divisor, label in ((N * T, "N * T"), (kept, "the number of unmasked steps"), (1, "nothing")):
-        if divisor != N and want.size and np.allclose(got * divisor, want * N, rtol=1e-6, atol=1e-12):
-            return f"looks divided by {label} instead of the batch size N = {N}"
-    return None
+def _close(got: Any, want: Any) -> bool:
+    got, want = as_numeric_array(got), np.asarray(want)
+    if isinstance(got, str) or got.shape != want.shape:
+        return False
+    with np.errstate(all="ignore"):
+        scale = float(np.nanmax(np.abs(want), initial=0.0)) if want.size else 0.0
+        return bool(np.allclose(got.astype(float), want.astype(float), rtol=MATCH_RTOL,
+                                atol=MATCH_ATOL * max(1.0, scale), equal_nan=True))
 
 
-def _swap_o_g(w: np.ndarray) -> np.ndarray:
-    """Blocks i, f, o, g -> i, f, g, o along the last axis (and back: it is its own inverse)."""
-    i, f, third, fourth = np.split(w, 4, axis=-1)
-    return np.concatenate([i, f, fourth, third], axis=-1)
+def _time_axis(spec: Spec, name: str, where: str) -> int | None:
+    """The time axis of a parameter or output, by its shape's symbols (T, T_x, T_back)."""
+    items = spec.parameters if where == "parameter" else spec.outputs
+    shape = next((i.get("shape") for i in items if i["name"] == name), None) or []
+    return next((k for k, sym in enumerate(shape) if isinstance(sym, str) and sym.startswith("T")), None)
 
 
-def lstm_gate_order(inputs: Inputs, got: np.ndarray, want: np.ndarray) -> str | None:
-    """cs231n packs the gates i, f, o, g; PyTorch and many tutorials use i, f, g, o."""
-    if "prev_c" in inputs:
-        run = lambda Wx, Wh, b: oracle.cs231n.lstm_step_forward(inputs["x"], inputs["prev_h"], inputs["prev_c"], Wx, Wh, b)[0]
-    else:
-        run = lambda Wx, Wh, b: oracle.cs231n.lstm_forward(inputs["x"], inputs["h0"], Wx, Wh, b)[0]
-    if got.shape == want.shape and _close(run(*(_swap_o_g(inputs[w]) for w in ("Wx", "Wh", "b"))), got):
-        return "the gates are read in the order i, f, g, o; this suite packs them i, f, o, g along the last axis"
-    return None
+class Diagnosis:
+    """Recognises the catalogue's mistakes for one suite, with its oracle."""
+
+    def __init__(self, suite: Suite, oracle: ModuleType):
+        self.suite = suite
+        self.oracle = oracle
+        self.catalogue = catalogue.load(suite)
+
+    def explain(self, evidence: Evidence) -> list[Misconception]:
+        found = []
+        for entry in self.catalogue.for_function(evidence.spec.function):
+            for rule in entry.evidence:
+                try:
+                    holds = self._holds(entry.id, rule, evidence)
+                except Exception:  # noqa: BLE001 - a mistake the oracle cannot reproduce here is no evidence
+                    holds = False
+                if holds:
+                    found.append(Misconception(entry.id, entry.hint, _describe(rule)))
+                    break
+        return found
+
+    # ------------------------------------------------------------------ rules
+    def _holds(self, mistake_id: str, rule: Mapping[str, Any], ev: Evidence) -> bool:
+        if "variant" in rule:
+            return self._variant(mistake_id, rule["variant"], ev)
+        if "finding" in rule:
+            return any(self._finding(rule, f, ev) for f in ev.findings)
+        if "warning" in rule:
+            return any(rule["warning"].lower() in w.lower() for w in ev.warnings)
+        if "only_wrong" in rule:
+            return {f.output for f in ev.findings if f.kind != "warning"} == set(rule["only_wrong"])
+        if "probe" in rule:
+            return ev.probe is not None and PROBES[rule["probe"]](self, ev)
+        return False
+
+    def _finding(self, rule: Mapping[str, Any], finding: Finding, ev: Evidence) -> bool:
+        if finding.kind not in rule["finding"]:
+            return False
+        if rule.get("outputs") and not any(finding.output.startswith(o) for o in rule["outputs"]):
+            return False
+        if rule.get("relation") == "transposed":
+            got = as_numeric_array((ev.got or {}).get(finding.output))
+            want = self._expected(ev).get(finding.output)
+            return (not isinstance(got, str) and want is not None and np.ndim(want) == 2
+                    and np.asarray(want).shape[0] != 1 and _close(got, np.asarray(want).T))
+        return True
+
+    def _expected(self, ev: Evidence) -> dict[str, np.ndarray]:
+        if ev.expected is None:
+            ev.expected = self._run(ev.spec, ev.inputs, None, switch_forward=False)
+        return ev.expected
+
+    def _run(self, spec: Spec, inputs: dict[str, np.ndarray], mistake: tuple[str, str] | None,
+             switch_forward: bool) -> dict[str, np.ndarray]:
+        """The oracle's non-cache outputs on ``inputs``, with ``mistake`` (id, form) switched on."""
+        switch = (lambda: switched_on(*mistake)) if mistake else nullcontext
+        cache = None
+        forward = spec.forward_spec()
+        with np.errstate(all="ignore"):
+            if forward is not None:
+                with switch() if switch_forward else nullcontext():
+                    out = calling.name_outputs(forward, getattr(self.oracle, forward.function)(
+                        *calling.arguments(forward, inputs)))
+                cache = out[calling.cache_output_name(forward)]
+            with switch():
+                result = getattr(self.oracle, spec.function)(*calling.arguments(spec, inputs, cache))
+        named = calling.name_outputs(spec, result)
+        return {item["name"]: named[item["name"]] for item in spec.outputs if item["kind"] != "cache"}
+
+    def _variant(self, mistake_id: str, form: str, ev: Evidence) -> bool:
+        """The oracle with the mistake on reproduces every output the target returned."""
+        if ev.got is None:
+            return False
+        expected = self._expected(ev)
+        spec = ev.spec
+        if ev.kind == "gradcheck":  # the target's own forward fed its backward: either may hold the mistake
+            modes = (False, True)
+        else:  # dlai backwards get the suite's (right) cache; cs231n ones the target's own forward's
+            modes = (bool(spec.backward) and spec.backward.get("cache") != "suite",)
+        for switch_forward in modes:
+            variant = self._run(spec, ev.inputs, (mistake_id, form), switch_forward)
+            if all(_close(variant[k], expected[k]) for k in expected):
+                continue  # the mistake changes nothing on these inputs: no evidence either way
+            if all(k in ev.got and _close(ev.got[k], variant[k]) for k in expected):
+                return True
+        return False
 
 
-KNOWN_MISTAKES: dict[tuple[str, str, str], list[Diagnosis]] = {
-    ("dlai", "softmax", "probs"): [columns_not_normalised],
-    ("dlai", "rnn_cell_forward", "yt_pred"): [columns_not_normalised],
-    ("dlai", "rnn_forward", "y_pred"): [columns_not_normalised],
-    ("dlai", "lstm_cell_forward", "yt_pred"): [columns_not_normalised],
-    ("dlai", "lstm_forward", "y"): [columns_not_normalised],
-    ("cs231n", "word_embedding_backward", "dW"): [embedding_not_accumulated],
-    ("cs231n", "temporal_softmax_loss", "loss"): [loss_wrong_divisor],
-    ("cs231n", "lstm_step_forward", "next_h"): [lstm_gate_order],
-    ("cs231n", "lstm_forward", "h"): [lstm_gate_order],
+def _gradient_dropped_across_time(diagnosis: Diagnosis, ev: Evidence) -> bool:
+    """Probe for a sequence backward: the upstream gradient is zero except at the last step.
+    The right gradient of the inputs still reaches the earlier steps (through time); a
+    backward that drops the gradient carried back returns zeros there."""
+    spec = ev.spec
+    if not spec.backward:
+        return False
+    upstream_name = next(iter(spec.backward["upstream"]), None)
+    t_in, t_out = _time_axis(spec, upstream_name, "parameter"), _time_axis(spec, "dx", "output")
+    upstream = ev.inputs.get(upstream_name)
+    if t_in is None or t_out is None or upstream is None or upstream.shape[t_in] < 2:
+        return False
+    last_only = np.zeros_like(upstream)
+    index = [slice(None)] * upstream.ndim
+    index[t_in] = -1
+    last_only[tuple(index)] = upstream[tuple(index)]
+    inputs = {**ev.inputs, upstream_name: last_only}
+    right = diagnosis._run(spec, inputs, None, switch_forward=False)["dx"]
+    got = ev.probe(inputs)
+    got_dx = None if got is None else as_numeric_array(got.get("dx"))
+    if got_dx is None or isinstance(got_dx, str) or got_dx.shape != right.shape:
+        return False
+    earlier = [slice(None)] * right.ndim
+    earlier[t_out] = slice(0, -1)
+    reaches = float(np.abs(right[tuple(earlier)]).max()) > 1e-8 * max(1.0, float(np.abs(right).max()))
+    return reaches and not np.any(got_dx[tuple(earlier)])
+
+
+PROBES: dict[str, Callable[[Diagnosis, Evidence], bool]] = {
+    "last-step-upstream": _gradient_dropped_across_time,
 }
 
-# When exactly these outputs are wrong and the others right, the cause is known.
-ONLY_WRONG: dict[tuple[str, str, frozenset], str] = {
-    ("dlai", "rnn_cell_backward", frozenset({"dWaa"})):
-        "only dWaa is wrong: dWaa = dz a_prev^T uses the previous hidden state a_prev, not its gradient da_prev",
-    ("dlai", "rnn_backward", frozenset({"dWaa"})):
-        "only dWaa is wrong: in each step dWaa = dz a_prev^T uses the previous hidden state a_prev, not da_prev",
-    ("dlai", "lstm_backward", frozenset({"da0"})):
-        "only da0 is wrong: da0 is the da_prev of the first step's backward (after the loop), not da[:, :, 0]",
-    ("cs231n", "rnn_backward", frozenset({"dh0"})):
-        "only dh0 is wrong: dh0 is the dprev_h of the first step's backward (after the loop)",
-}
 
-
-def explain(suite: str, function: str, output: str, inputs: Inputs, got: np.ndarray, want: np.ndarray) -> str | None:
-    for diagnosis in KNOWN_MISTAKES.get((suite, function, output), []):
-        try:
-            hint = diagnosis(inputs, np.asarray(got, dtype=float), np.asarray(want, dtype=float))
-        except (ValueError, IndexError, KeyError):  # the output is too malformed to diagnose
-            continue
-        if hint:
-            return hint
-    return None
-
-
-def explain_pattern(suite: str, function: str, wrong: set[str]) -> str | None:
-    return ONLY_WRONG.get((suite, function, frozenset(wrong)))
+def _describe(rule: Mapping[str, Any]) -> str:
+    if "variant" in rule:
+        return f"the oracle with this mistake ({rule['variant']}) gives exactly your outputs"
+    if "finding" in rule:
+        return f"finding: {', '.join(rule['finding'])}" + (f" ({rule['relation']})" if rule.get("relation") else "")
+    if "warning" in rule:
+        return f"your code warned: {rule['warning']}"
+    if "only_wrong" in rule:
+        return f"only {', '.join(rule['only_wrong'])} wrong"
+    return f"probe: {rule['probe']}"

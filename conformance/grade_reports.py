@@ -162,7 +162,7 @@ def gradescope(result: SubmissionResult) -> dict[str, Any]:
             "output": item.shown,
             "output_format": "text",
             "visibility": HIDDEN_VISIBILITY if item.hidden else "visible",
-            "tags": [item.function, item.kind],
+            "tags": [item.function, item.kind, *(f"misconception:{m}" for m in item.misconceptions)],
         })
     return {"score": result.score, "execution_time": round(result.execution_time, 3),
             "output": header(result), "output_format": "text",

@@ -30,7 +30,8 @@ from typing import Any
 
 from conformance import reference
 from conformance.cases import CaseRef
-from conformance.harness import ERROR, GraderOutOfMemory, Harness, Verdict
+from conformance.harness import GraderOutOfMemory, Harness
+from conformance.verdict import ERROR, Verdict
 from conformance.isolation import IsolatedTarget
 from conformance.scoring import SubmissionResult, error_result, score_items
 from conformance.spec import Suite
@@ -90,8 +91,8 @@ def _running(harness: Harness, exc: BaseException) -> str:
     return ""
 
 
-def run_items(harness: Harness, refs: list[CaseRef], alarm_s: float | None) -> list[tuple[str, str, float]]:
-    """(outcome, message, seconds) per item, in order; nothing a target does escapes this loop
+def run_items(harness: Harness, refs: list[CaseRef], alarm_s: float | None) -> list[tuple[Verdict, float]]:
+    """(verdict, seconds) per item, in order; nothing a target does escapes this loop
     except what kills the process. Raises GraderOutOfMemory when the grader itself failed."""
     results = []
     for ref in refs:
@@ -102,12 +103,13 @@ def run_items(harness: Harness, refs: list[CaseRef], alarm_s: float | None) -> l
         except ItemTimeout as exc:
             running = _running(harness, exc)
             harness.note_timeout(running or ref.function, ref)
-            verdict = Verdict(ERROR, f"`{running or ref.function}` {exc}", {"timeout": True})
+            verdict = Verdict(ERROR, note=f"`{running or ref.function}` {exc}", culprit=running or ref.function,
+                              timeout=True, exit="timeout")
         except GraderOutOfMemory:
             raise
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - our bug or the target's: this item's verdict
-            verdict = Verdict(ERROR, f"grading this item failed: {type(exc).__name__}: {exc}")
-        results.append((verdict.outcome, verdict.message, time.perf_counter() - started))
+            verdict = Verdict(ERROR, note=f"grading this item failed: {type(exc).__name__}: {exc}")
+        results.append((verdict, time.perf_counter() - started))
     return results
 
 

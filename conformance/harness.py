@@ -10,27 +10,20 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 
-from conformance import calling, compare, course_helpers, diagnose, fixtures, gradcheck
+from conformance import calling, compare, course_helpers, fixtures, gradcheck
 from conformance.cases import CaseRef, hidden_case_id, load_inputs_and_expected
+from conformance.diagnose import Diagnosis, Evidence
 from conformance.isolation import IsolatedTarget, TargetRaised, WorkerFailure
 from conformance.spec import Spec, Suite, alias_table
 from conformance.target import _target_frames_only, load_info, target_file
+from conformance.verdict import ERROR, FAIL, MISSING, PASS, SKIP, Finding, Verdict
 
 GRADCHECK_TOLERANCE = 1e-6  # normwise relative error; a right float64 backward is ~1e-9
-PASS, FAIL, ERROR, MISSING, SKIP = "pass", "fail", "error", "missing", "skip"
-
-
-@dataclass
-class Verdict:
-    outcome: str  # pass | fail | error | missing | skip
-    message: str = ""
-    details: dict[str, Any] = field(default_factory=dict)
 
 
 class GraderOutOfMemory(Exception):
@@ -41,9 +34,9 @@ class GraderOutOfMemory(Exception):
 class _Abort(Exception):
     """Internal: stop judging this item with a verdict."""
 
-    def __init__(self, outcome: str, message: str, details: dict[str, Any] | None = None):
-        super().__init__(message)
-        self.verdict = Verdict(outcome, message, details or {})
+    def __init__(self, verdict: Verdict):
+        super().__init__(verdict.note)
+        self.verdict = verdict
 
 
 def calling_layout(forward: Spec) -> str:
@@ -57,10 +50,12 @@ class Harness:
     """Runs items of one suite against one target module.
 
     dtype: "float64" or "float32" (inputs cast, the spec's float32 tolerances used).
+    diagnose: recognise known mistakes in failing items (the catalogue); off, verdicts are the same
+    but carry no misconceptions.
     """
 
     def __init__(self, module: ModuleType, suite: Suite, dtype: str = "float64", random_seed: int = 0,
-                 reference_matches: Mapping[str, str] | None = None):
+                 reference_matches: Mapping[str, str] | None = None, diagnose: bool = True):
         self.module = module
         self.suite = suite
         self.dtype = dtype
@@ -74,6 +69,7 @@ class Harness:
         self.timed_out_at: dict[str, str] = {}  # function -> the item on which a call of it timed out
         self._warnings: list[str] = []  # what the target's calls warned, for the current item
         self.oracle = fixtures.ORACLES[suite.name]
+        self.diagnosis = Diagnosis(suite, self.oracle) if diagnose else None
         self._manifest = fixtures.load_manifest()
         if isinstance(module, IsolatedTarget):  # caches stay in the worker, as handles
             module.cache_positions = {spec.function: [i for i, o in enumerate(spec.outputs) if o["kind"] == "cache"]
@@ -106,24 +102,24 @@ class Harness:
     def run(self, ref: CaseRef) -> Verdict:
         """The verdict of one item. Raises GraderOutOfMemory (only) when the grader itself failed."""
         if ref.function in self.reference_matches:
-            return Verdict(FAIL, f"`{ref.function}` matches the reference implementation: "
-                                 f"{self.reference_matches[ref.function]}. Handing in the grader's reference "
-                                 f"earns no points; write your own.", {"reference_match": True})
+            return Verdict(FAIL, note=f"`{ref.function}` matches the reference implementation: "
+                                      f"{self.reference_matches[ref.function]}. Handing in the grader's reference "
+                                      f"earns no points; write your own.", details={"reference_match": True})
         if ref.function in self.supplied:
-            return Verdict(SKIP, f"`{ref.function}` is the course's `{self.supplied[ref.function]}.{ref.function}`, "
-                                 f"supplied by the grader because your code imports it and `"
-                                 f"{self.supplied[ref.function]}.py` was not handed in: not judged",
-                           {"supplied": self.supplied[ref.function]})
+            return Verdict(SKIP, note=f"`{ref.function}` is the course's `{self.supplied[ref.function]}."
+                                      f"{ref.function}`, supplied by the grader because your code imports it and `"
+                                      f"{self.supplied[ref.function]}.py` was not handed in: not judged",
+                           details={"supplied": self.supplied[ref.function]})
         stuck = sorted(self.needs(ref) & set(self.timed_out_at))
         if stuck:
-            return Verdict(ERROR, f"not run: `{stuck[0]}` timed out on {self.timed_out_at[stuck[0]]}, so the items "
-                                  f"that call it were skipped", {"skipped_after_timeout": stuck[0]})
+            return Verdict(ERROR, note=f"not run: `{stuck[0]}` timed out on {self.timed_out_at[stuck[0]]}, so the "
+                                       f"items that call it were skipped", culprit=stuck[0],
+                           details={"skipped_after_timeout": stuck[0]})
         self._warnings = []
         verdict = self._run(ref)
-        if verdict.details.get("timeout"):
-            self.note_timeout(verdict.details.get("function") or ref.function, ref)
-        if self._warnings:
-            verdict.details["warnings"] = list(self._warnings)
+        if verdict.timeout:
+            self.note_timeout(verdict.culprit or ref.function, ref)
+        verdict.warnings = list(self._warnings)
         return verdict
 
     def _run(self, ref: CaseRef) -> Verdict:
@@ -138,7 +134,7 @@ class Harness:
         except _Abort as abort:
             return abort.verdict
         except fixtures.FixtureError as exc:
-            return Verdict(ERROR, f"conformance data problem (not your code): {exc}")
+            return Verdict(ERROR, note=f"conformance data problem (not your code): {exc}")
 
     # ----------------------------------------------------------------- helpers
     def _cast(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -151,14 +147,14 @@ class Harness:
         if callable(fn):
             return fn
         if needed_by:
-            raise _Abort(FAIL, f"`{needed_by}` is judged with the cache of the target's own `{name}`, "
-                               f"and the target has no function `{name}`")
+            raise _Abort(Verdict(FAIL, note=f"`{needed_by}` is judged with the cache of the target's own `{name}`, "
+                                            f"and the target has no function `{name}`", culprit=name))
         if name in self.broken:
-            raise _Abort(MISSING, f"target has no function `{name}`: its definition does not parse "
-                                  f"({self.broken[name]})")
-        raise _Abort(MISSING, f"target has no function `{name}`")
+            raise _Abort(Verdict(MISSING, note=f"target has no function `{name}`: its definition does not parse "
+                                               f"({self.broken[name]})"))
+        raise _Abort(Verdict(MISSING, note=f"target has no function `{name}`"))
 
-    def _call(self, fn, args: list, what: str):
+    def _call(self, fn, args: list, what: str, culprit: str = ""):
         try:
             # A target's RuntimeWarnings (overflow...) never decide a verdict, whatever the
             # caller's warning filters: they are recorded; wrong or non-finite values decide.
@@ -171,13 +167,14 @@ class Harness:
         except WorkerFailure as exc:  # isolated: the worker hung, died or broke the protocol
             if exc.kind == "grader-oom":
                 raise GraderOutOfMemory(str(exc)) from None
-            raise _Abort(ERROR, f"{what}: {exc}", {"isolation": exc.kind, "timeout": exc.kind == "timeout",
-                                                   "function": exc.function}) from None
+            raise _Abort(Verdict(ERROR, note=f"{what}: {exc}", culprit=exc.function or culprit,
+                                 timeout=exc.kind == "timeout", exit=exc.kind)) from None
         except TargetRaised as exc:  # isolated: raised in the worker, its frames already cut
-            raise _Abort(ERROR, f"{what} raised {exc.type_name}: {exc}\n{exc.remote_traceback}") from None
+            raise _Abort(Verdict(ERROR, note=f"{what} raised {exc.type_name}: {exc}\n{exc.remote_traceback}",
+                                 culprit=culprit)) from None
         except Exception as exc:  # noqa: BLE001 - the target's failure is its verdict
-            raise _Abort(ERROR, f"{what} raised {type(exc).__name__}: {exc}\n"
-                                f"{_target_frames_only(exc, self.file)}") from None
+            raise _Abort(Verdict(ERROR, note=f"{what} raised {type(exc).__name__}: {exc}\n"
+                                             f"{_target_frames_only(exc, self.file)}", culprit=culprit)) from None
 
     def _record_warnings(self, caught: list) -> None:
         texts = list(getattr(self.module, "last_warnings", []))  # an isolated target's, from the worker
@@ -196,14 +193,15 @@ class Harness:
             position = next(i for i, p in enumerate(spec.parameters) if p["name"] == name)
             at = [[position, key] for key in [field, *self._alias_fields(spec).get(field, [])]] if field else [[position]]
             return self._call(lambda: self.module.call_perturbed(spec.function, self._arguments(spec, inputs), at,
-                                                                 np.stack(points), keep), [], what)
-        return [self._call(fn, self._arguments(spec, {**inputs, path: x}), what) for x in points]
+                                                                 np.stack(points), keep), [], what, spec.function)
+        return [self._call(fn, self._arguments(spec, {**inputs, path: x}), what, spec.function) for x in points]
 
     def _named(self, spec: Spec, result: Any) -> dict[str, Any]:
         """_structure, or stop this item with its message."""
         named = self._structure(spec, result)
         if isinstance(named, str):
-            raise _Abort(FAIL, f"your `{spec.function}`: {named}")
+            raise _Abort(Verdict(FAIL, [Finding("structure", "", f"your `{spec.function}`: {named}")],
+                                 culprit=spec.function))
         return named
 
     def _arguments(self, spec: Spec, inputs: dict[str, np.ndarray], cache: Any = None) -> list:
@@ -230,10 +228,10 @@ class Harness:
             fwd_out = getattr(self.oracle, forward.function)(*self._arguments(forward, inputs))
             return calling.name_outputs(forward, fwd_out)[calling.cache_output_name(forward)]
         fn = self._function(forward.function, needed_by=spec.function)
-        named = self._structure(forward, self._call(fn, self._arguments(forward, inputs),
-                                                    f"your `{forward.function}` (building the cache for `{spec.function}`)"))
+        what = f"your `{forward.function}` (building the cache for `{spec.function}`)"
+        named = self._structure(forward, self._call(fn, self._arguments(forward, inputs), what, forward.function))
         if isinstance(named, str):
-            raise _Abort(FAIL, f"your `{forward.function}` (building the cache for `{spec.function}`): {named}")
+            raise _Abort(Verdict(FAIL, [Finding("structure", "", f"{what}: {named}")], culprit=forward.function))
         return named[calling.cache_output_name(forward)]
 
     def _structure(self, spec: Spec, result: Any) -> dict[str, Any] | str:
@@ -292,47 +290,55 @@ class Harness:
         fn = self._function(spec.function)
         cache = self._cache(spec, inputs) if spec.backward else None
         args = self._arguments(spec, inputs, cache)
-        result = self._call(fn, args, f"`{spec.function}`" + self._cache_note(spec))
+        result = self._call(fn, args, f"`{spec.function}`" + self._cache_note(spec), spec.function)
         with np.errstate(all="ignore"):  # hostile values (inf, 1e308) are judged, never warned about
             return self._verdict(spec, inputs, expected, args, result)
 
     def _verdict(self, spec: Spec, inputs: dict[str, np.ndarray], expected: dict[str, np.ndarray],
                  args: list, result: Any) -> Verdict:
-        problems, wrong = [], set()
+        findings: list[Finding] = []
         named = self._structure(spec, result)
         if isinstance(named, str):
-            problems.append(f"return value: {named}")
+            findings.append(Finding("structure", "", f"return value: {named}"))
+            named = None
         else:
             for item in spec.outputs:
                 name = item["name"]
                 if item["kind"] == "cache":
                     continue
                 tol = spec.tolerance(name, self.dtype)
-                mismatch = compare.compare(name, named[name], expected[name], tol["rtol"], tol["atol"], self.dtype)
-                if mismatch:
-                    wrong.add(name)
-                    problems.append(str(mismatch))
-                    why = diagnose.explain(self.suite.name, spec.function, name, inputs,
-                                           compare.as_numeric_array(named[name]), expected[name])
-                    if why:
-                        problems.append(f"why: {why}")
-            pattern = diagnose.explain_pattern(self.suite.name, spec.function, wrong)
-            if pattern:
-                problems.append(f"why: {pattern}")
+                finding = compare.compare(name, named[name], expected[name], tol["rtol"], tol["atol"], self.dtype)
+                if finding:
+                    findings.append(finding)
         for label in self._mutations(spec, args, inputs):
-            problems.append(f"modified its input `{label}` in place: a caller's data must not change "
-                            f"(work on a copy, e.g. x = x.copy(), or avoid in-place operators like +=)")
-        if problems:
-            if self._warnings:
-                problems.append("note: your code warned " + "; ".join(self._warnings))
-            return Verdict(FAIL, "\n".join(problems))
-        return Verdict(PASS)
+            findings.append(Finding("mutated-input", label, f"modified its input `{label}` in place: a caller's data "
+                                                            f"must not change (work on a copy, e.g. x = x.copy(), or "
+                                                            f"avoid in-place operators like +=)"))
+        verdict = Verdict(FAIL if findings else PASS, findings, culprit=spec.function if findings else "")
+        if self.diagnosis and (findings or self._warnings):
+            got = None if named is None else {k: v for k, v in named.items() if k in expected}
+            verdict.misconceptions = self.diagnosis.explain(Evidence(
+                spec, "value", inputs, expected, got, findings, list(self._warnings), self._probe(spec)))
+        return verdict
+
+    def _probe(self, spec: Spec):
+        """The target's ``spec`` function on other inputs (a differential probe): its outputs by name,
+        or None when it raised or returned something unreadable."""
+        def probe(inputs: dict[str, np.ndarray]) -> dict[str, Any] | None:
+            try:
+                cache = self._cache(spec, inputs) if spec.backward else None
+                named = self._structure(spec, self._call(self._function(spec.function),
+                                                         self._arguments(spec, inputs, cache), "probe"))
+            except _Abort:
+                return None
+            return None if isinstance(named, str) else named
+        return probe
 
     # -------------------------------------------------------------- gradcheck
     def _gradcheck(self, spec: Spec, inputs: dict[str, np.ndarray]) -> Verdict:
         """Central differences of the target's own forward against its own backward."""
         if self.dtype != "float64":
-            return Verdict(SKIP, "numerical gradient checks run in float64 mode only")
+            return Verdict(SKIP, note="numerical gradient checks run in float64 mode only")
         if spec.backward:
             forward = spec.forward_spec()
             bwd_fn = self._function(spec.function)  # first: a missing backward is "missing"
@@ -344,10 +350,11 @@ class Harness:
             def loss_value(named: dict[str, Any]) -> float:  # L = sum_k <Y_k, G_k>
                 return sum(float(np.sum(np.asarray(named[o], dtype=float) * upstream[u])) for u, o in upstream_map.items())
 
-            first = self._named(forward, self._call(loss_fn, self._arguments(forward, inputs), f"your `{forward.function}`"))
+            first = self._named(forward, self._call(loss_fn, self._arguments(forward, inputs), f"your `{forward.function}`",
+                                                    forward.function))
             cache = first[calling.cache_output_name(forward)]
             grads = self._structure(spec, self._call(bwd_fn, self._arguments(spec, {**inputs, **upstream}, cache),
-                                                     f"`{spec.function}`"))
+                                                     f"`{spec.function}`", spec.function))
             wrt = spec.backward["gradients"]
         else:
             loss_spec, loss_fn = spec, self._function(spec.function)
@@ -356,32 +363,42 @@ class Harness:
             def loss_value(named: dict[str, Any]) -> float:
                 return float(np.asarray(named[loss_name]))
 
-            grads = self._structure(spec, self._call(loss_fn, self._arguments(spec, inputs), f"`{spec.function}`"))
+            grads = self._structure(spec, self._call(loss_fn, self._arguments(spec, inputs), f"`{spec.function}`",
+                                                     spec.function))
             wrt = spec.data["gradient_of_output"]["gradients"]
         if isinstance(grads, str):
-            return Verdict(FAIL, f"return value: {grads}")
+            return Verdict(FAIL, [Finding("structure", "", f"return value: {grads}")], culprit=spec.function)
 
         def losses(path: str, xs: list[np.ndarray]) -> list[float]:
             """The loss at every perturbed value of one input, in one batch (one round trip when isolated)."""
             results = self._perturbed_calls(loss_fn, loss_spec, inputs, path, xs, f"your `{loss_spec.function}`")
             return [loss_value(self._named(loss_spec, r)) for r in results]
 
-        problems, errors = [], {}
+        findings, errors = [], {}
         for grad_name, input_path in wrt.items():
             analytic = compare.as_numeric_array(grads[grad_name])
             numeric = gradcheck.numerical_gradient_batch(lambda xs: losses(input_path, xs), inputs[input_path])
             if isinstance(analytic, str) or analytic.shape != numeric.shape:
                 got = analytic if isinstance(analytic, str) else f"shape {analytic.shape}"
-                problems.append(f"{grad_name}: cannot compare with d loss / d {input_path} of shape {numeric.shape}: {got}")
+                findings.append(Finding("gradient", grad_name, f"cannot compare with d loss / d {input_path} of shape "
+                                                               f"{numeric.shape}: {got}"))
                 continue
             err = gradcheck.normwise_relative_error(analytic, numeric)
             errors[grad_name] = err
             if not err <= GRADCHECK_TOLERANCE:
                 idx = np.unravel_index(int(np.argmax(np.abs(analytic - numeric))), numeric.shape)
-                problems.append(f"{grad_name} disagrees with the numerical gradient of your forward with respect to "
-                                f"{input_path}: relative error {err:.3g} > {GRADCHECK_TOLERANCE:g}; worst at "
-                                f"{list(map(int, idx))}: backward {analytic[idx]:.10g}, numerical {numeric[idx]:.10g}")
-        if problems:
-            return Verdict(FAIL, "your own forward and backward disagree (central differences, random upstream "
-                                 "gradient):\n" + "\n".join(problems), {"errors": errors})
-        return Verdict(PASS, details={"errors": errors})
+                findings.append(Finding(
+                    "gradient", grad_name,
+                    f"disagrees with the numerical gradient of your forward with respect to {input_path}: relative "
+                    f"error {err:.3g} > {GRADCHECK_TOLERANCE:g}; worst at {list(map(int, idx))}: backward "
+                    f"{analytic[idx]:.10g}, numerical {numeric[idx]:.10g}",
+                    [int(i) for i in idx], float(analytic[idx]), float(numeric[idx]), GRADCHECK_TOLERANCE))
+        if not findings:
+            return Verdict(PASS, details={"errors": errors})
+        verdict = Verdict(FAIL, findings, note="your own forward and backward disagree (central differences, random "
+                                               "upstream gradient):", culprit=spec.function, details={"errors": errors})
+        if self.diagnosis:
+            verdict.misconceptions = self.diagnosis.explain(Evidence(
+                spec, "gradcheck", {**inputs, **upstream} if spec.backward else inputs, None, grads, findings,
+                list(self._warnings), None))
+        return verdict

@@ -141,6 +141,10 @@ class ConformanceFailure(Exception):
     """A verdict other than pass; its message is the whole failure report."""
 
 
+class ConformanceWarning(UserWarning):
+    """A passing item whose target emitted a numeric warning (0 points lost; shown in the summary)."""
+
+
 class ConformanceItem(pytest.Item):
     def __init__(self, *, ref, **kwargs):
         super().__init__(**kwargs)
@@ -149,23 +153,30 @@ class ConformanceItem(pytest.Item):
     def runtest(self) -> None:
         run = self.config.stash[STATE]
         verdict = run.harness.run(self.ref)
+        verdict.repro = self._rerun(run)
         self.user_properties.append(("conformance", {"function": self.ref.function, "case": self.ref.case_id,
                                                      "kind": self.ref.kind, "outcome": verdict.outcome,
-                                                     "message": verdict.message}))
+                                                     "message": verdict.message, "misconceptions": verdict.ids,
+                                                     "warnings": verdict.warnings}))
         if verdict.outcome == "skip":
             pytest.skip(verdict.message)
         if verdict.outcome != "pass":
             prefix = {"missing": "", "fail": ""}.get(verdict.outcome, f"{verdict.outcome}: ")
             raise ConformanceFailure(prefix + verdict.message)
+        for text in verdict.warnings:  # a passing item's numeric warnings: pytest's warnings summary
+            ids = "".join(f" [{i}]" for i in verdict.ids)
+            self.warn(ConformanceWarning(f"{self.ref.name}: passed, but your code warned: {text}{ids}"))
+
+    def _rerun(self, run: "ConformanceRun") -> str:
+        rerun = (f"pytest --target={shlex.quote(run.target)} --suite={run.suite} "
+                 f"-k {shlex.quote(self.ref.function + ' and ' + self.ref.case_id)}")
+        if self.ref.kind == "random":
+            rerun += f" --random-cases={self.config.option.random_cases} --random-seed={self.config.option.random_seed}"
+        return rerun
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, ConformanceFailure):
-            run = self.config.stash[STATE]
-            rerun = (f"pytest --target={shlex.quote(run.target)} --suite={run.suite} "
-                     f"-k {shlex.quote(self.ref.function + ' and ' + self.ref.case_id)}")
-            if self.ref.kind == "random":
-                rerun += f" --random-cases={self.config.option.random_cases} --random-seed={self.config.option.random_seed}"
-            return f"{excinfo.value}\n[{run.suite} {self.ref.name}] rerun just this: {rerun}"
+            return f"[{self.config.stash[STATE].suite} {self.ref.name}]\n{excinfo.value}"
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self):

@@ -17,7 +17,8 @@ def function_status(outcomes: list[str]) -> str:
 
 
 def conformance_report(target: str, suite_name: str, suite: Suite, verdicts: Iterable[dict]) -> dict:
-    """verdicts: dicts with function, case, kind, outcome, message (one per item run)."""
+    """verdicts: dicts with function, case, kind, outcome, message, misconceptions, warnings
+    (one per item run)."""
     by_function: dict[str, list[dict]] = {spec.function: [] for spec in suite}
     for v in verdicts:
         by_function.setdefault(v["function"], []).append(v)
@@ -30,7 +31,9 @@ def conformance_report(target: str, suite_name: str, suite: Suite, verdicts: Ite
             "failed": len(outcomes) - outcomes.count("pass") - outcomes.count("skip"),
             "skipped": outcomes.count("skip"),
             "points": suite.specs[name].points if name in suite.specs else 0,
-            "cases": [{"case": v["case"], "kind": v["kind"], "outcome": v["outcome"], "message": v["message"]}
+            "misconceptions": sorted({m for v in items for m in v.get("misconceptions", [])}),
+            "cases": [{"case": v["case"], "kind": v["kind"], "outcome": v["outcome"], "message": v["message"],
+                       "misconceptions": v.get("misconceptions", []), "warnings": v.get("warnings", [])}
                       for v in sorted(items, key=lambda v: v["case"])],
         }
     all_items = [v for items in by_function.values() for v in items]

@@ -10,7 +10,8 @@ lists every item as an error.
 
 Hidden items (random cases, kind "random") never show their verdict's message outside the
 grader's process memory: their ``shown`` text says only which outputs were wrong, by the
-spec's output names (see :func:`hidden_output`), never a number.
+spec's output names, and the misconception ids recognised (see :func:`hidden_output`), never
+a number.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from conformance.cases import CaseRef
 from conformance.spec import Suite
+from conformance.verdict import ERROR, Verdict
 
 EARNS = ("pass", "skip")
 MAX_SHOWN_CHARS = 4000  # one test's output in a report; a 100-row mismatch table fits
@@ -37,6 +39,8 @@ class ItemResult:
     score: float
     max_score: float
     time: float = 0.0
+    misconceptions: list[str] = field(default_factory=list)  # catalogue ids recognised in this item
+    warnings: list[str] = field(default_factory=list)  # the target's numeric warnings (never cost points)
 
     @property
     def name(self) -> str:
@@ -85,27 +89,25 @@ class SubmissionResult:
         return cls(**{**data, "items": items})
 
 
-def hidden_output(outcome: str, message: str, output_names: list[str]) -> str:
-    """The text shown for a hidden case: outcome and wrong output names, no values.
-
-    A mismatch line of the harness starts with ``<output>:`` (compare.Mismatch); only
-    names found that way, which are the spec's own, are repeated.
-    """
-    if outcome in EARNS:
-        return "hidden case: passed"
-    if outcome == "missing":
+def hidden_output(verdict: Verdict) -> str:
+    """The text shown for a hidden case: outcome, wrong outputs by the spec's names, and the
+    misconception ids; never a value. Built from the verdict's fields, not from its text."""
+    if verdict.outcome in EARNS:
+        return "hidden case: passed" + (" (with a warning)" if verdict.warnings else "")
+    if verdict.outcome == "missing":
         return "hidden case: the function is missing"
-    if outcome == "error":
+    if verdict.outcome == "error":
         return "hidden case: error (the call raised, crashed or timed out)"
-    lines = message.splitlines()
-    wrong = [n for n in output_names if any(line.startswith(f"{n}:") or line.startswith(f"{n}[") for line in lines)]
     notes = []
-    if wrong:
-        notes.append("wrong: " + ", ".join(wrong))
-    if any(line.startswith("return value:") for line in lines):
+    if verdict.wrong_outputs:
+        notes.append("wrong: " + ", ".join(verdict.wrong_outputs))
+    kinds = {f.kind for f in verdict.findings}
+    if "structure" in kinds:
         notes.append("wrong return structure")
-    if any(line.startswith("modified its input") for line in lines):
+    if "mutated-input" in kinds:
         notes.append("modified an input in place")
+    if verdict.ids:
+        notes.append("why: " + ", ".join(verdict.ids))
     return "hidden case: failed" + (f" ({'; '.join(notes)})" if notes else "")
 
 
@@ -115,28 +117,29 @@ def _cap(text: str) -> str:
     return text[:MAX_SHOWN_CHARS] + f"\n... ({len(text) - MAX_SHOWN_CHARS} more characters cut)"
 
 
-def score_items(suite: Suite, refs: list[CaseRef], verdicts: list[tuple[str, str, float]]
+def score_items(suite: Suite, refs: list[CaseRef], verdicts: list[tuple[Verdict, float]]
                 ) -> tuple[list[ItemResult], dict[str, dict[str, float]]]:
-    """Items and per-function points from (outcome, message, seconds) per ref, in ref order."""
+    """Items and per-function points from (verdict, seconds) per ref, in ref order."""
     counts: dict[str, int] = {}
     for ref in refs:
         counts[ref.function] = counts.get(ref.function, 0) + 1
     functions = {spec.function: {"points": float(spec.points), "earned": 0.0} for spec in suite}
     earned_items: dict[str, int] = {name: 0 for name in functions}
     items = []
-    for ref, (outcome, message, seconds) in zip(refs, verdicts):
+    for ref, (verdict, seconds) in zip(refs, verdicts):
         spec = suite.specs[ref.function]
         share = spec.points / counts[ref.function]
         if ref.kind == "random":
-            shown = hidden_output(outcome, message, [o["name"] for o in spec.outputs])
+            shown = hidden_output(verdict)
         else:
-            shown = _cap(message or ("passed" if outcome == "pass" else outcome))
-            if outcome == "skip":
+            shown = _cap(verdict.message or ("passed" if verdict.outcome == "pass" else verdict.outcome))
+            if verdict.outcome == "skip":
                 shown = f"skipped, not counted against you: {shown}"
-        earns = outcome in EARNS
+        earns = verdict.outcome in EARNS
         earned_items[ref.function] += earns
-        items.append(ItemResult(ref.function, ref.case_id, ref.kind, outcome, shown,
-                                share if earns else 0.0, share, round(seconds, 6)))
+        items.append(ItemResult(ref.function, ref.case_id, ref.kind, verdict.outcome, shown,
+                                share if earns else 0.0, share, round(seconds, 6), verdict.ids,
+                                [] if ref.kind == "random" else list(verdict.warnings)))
     for name, entry in functions.items():
         # points * k / n, not a sum of shares: 3 of 3 items of 1 point is exactly 1.0
         entry["earned"] = entry["points"] * earned_items[name] / counts[name] if counts.get(name) else 0.0
@@ -149,7 +152,7 @@ def error_result(name: str, source: str, file: str | None, suite_name: str | Non
     items, functions = ([], {})
     if suite is not None:
         first = message.splitlines()[0] if message else "not run"
-        items, functions = score_items(suite, refs, [("error", f"not run: {first}", 0.0)] * len(refs))
+        items, functions = score_items(suite, refs, [(Verdict(ERROR, note=f"not run: {first}"), 0.0)] * len(refs))
         for item in items:  # a hidden case's text would otherwise hide the reason
             item.shown = f"not run: {first}"
     return SubmissionResult(name, source, file, suite_name, "error", message, items=items,

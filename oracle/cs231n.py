@@ -5,6 +5,9 @@ Weights are arguments: ``Wx (D, H)``, ``Wh (H, H)``, ``b (H,)``; for the LSTM th
 gates are packed along the last axis of ``Wx (D, 4H)``, ``Wh (H, 4H)``, ``b (4H,)`` in the
 order i, f, o, g. Caches are this implementation's own business: a backward function is
 always fed the cache of the forward function of the same module.
+
+Lines that read ``mistake(...)`` are the catalogue's known mistakes (oracle/mistakes.py): off
+unless the diagnosis switches one on, and then this module computes what that mistake gives.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 from oracle import numerics
-from oracle.numerics import dsigmoid_from_output, dtanh_from_output
+from oracle.loops import accumulate, backward_steps, carried, initial_state_gradient
+from oracle.mistakes import mistake
+from oracle.numerics import bias_gradient, dsigmoid_from_output, dtanh_from_output
 
 __all__ = [
     "rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward",
@@ -37,7 +42,9 @@ def rnn_step_forward(x: Array, prev_h: Array, Wx: Array, Wh: Array, b: Array) ->
     x: (N, D); prev_h: (N, H); Wx: (D, H); Wh: (H, H); b: (H,).
     Returns next_h (N, H) and a cache.
     """
-    next_h = np.tanh(x @ Wx + prev_h @ Wh + b)
+    a = x @ Wx + prev_h @ (Wh.T if mistake("transposed-weight") == "Wh" else Wh)
+    a = a + (0.0 if mistake("missing-bias") == "b" else b)
+    next_h = a if mistake("missing-activation") == "h" else sigmoid(a) if mistake("wrong-activation") == "h" else np.tanh(a)
     return next_h, (x, prev_h, Wx, Wh, next_h)
 
 
@@ -50,7 +57,11 @@ def rnn_step_backward(dnext_h: Array, cache: tuple) -> tuple[Array, Array, Array
     """
     x, prev_h, Wx, Wh, next_h = cache
     da = dnext_h * dtanh_from_output(next_h)
-    return da @ Wx.T, da @ Wh.T, x.T @ da, prev_h.T @ da, da.sum(axis=0)
+    dWx, dprev_h = x.T @ da, da @ Wh.T
+    dx = da @ dWx.T if mistake("weights-vs-gradients") == "dWx" else da @ Wx.T
+    recurrent = {"dprev_h": dprev_h, "next_h": next_h}.get(mistake("recurrent-weight-gradient"), prev_h)
+    return (dx, dprev_h, dWx.T if mistake("transposed-weight") == "dWx" else dWx, recurrent.T @ da,
+            bias_gradient(da, axis=0, keepdims=False))
 
 
 def rnn_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Array, list]:
@@ -64,10 +75,28 @@ def rnn_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Ar
     caches = []
     prev_h = h0
     for t in range(T):
-        prev_h, cache = rnn_step_forward(x[:, t, :], prev_h, Wx, Wh, b)
-        h[:, t, :] = prev_h
+        stored = prev_h
+        prev_h, cache = rnn_step_forward(_step_x(x, t), _step_state(h0, prev_h), Wx, Wh, b)
+        h[:, t, :] = stored if mistake("state-off-by-one") == "previous" else prev_h
         caches.append(cache)
     return h, caches
+
+
+def _step_x(x: Array, t: int) -> Array:
+    """x_t, as a forward loop reads it (batch, time, features)."""
+    if mistake("wrong-step-input") == "last-x":
+        return x[:, -1, :]
+    return x[:, t - 1, :] if mistake("index-offset") == "x-previous" else x[:, t, :]
+
+
+def _step_state(initial: Array, carried_h: Array) -> Array:
+    """The hidden state fed to a step: the one carried from the previous step."""
+    form = mistake("wrong-step-input")
+    if form == "initial-every-step":
+        return initial
+    if form == "initial-ignored" and carried_h is initial:
+        return np.zeros_like(initial)
+    return carried_h
 
 
 def rnn_backward(dh: Array, cache: list) -> tuple[Array, Array, Array, Array, Array]:
@@ -80,14 +109,12 @@ def rnn_backward(dh: Array, cache: list) -> tuple[Array, Array, Array, Array, Ar
     N, T, H = dh.shape
     x0, _, Wx, Wh, _ = cache[0]
     dx = np.zeros((N, T, x0.shape[1]), dtype=dh.dtype)
-    dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(H, dtype=dh.dtype)
+    totals = {"dWx": np.zeros_like(Wx), "dWh": np.zeros_like(Wh), "db": np.zeros(H, dtype=dh.dtype)}
     dprev_h = np.zeros((N, H), dtype=dh.dtype)
-    for t in reversed(range(T)):
-        dx[:, t, :], dprev_h, dWx_t, dWh_t, db_t = rnn_step_backward(dh[:, t, :] + dprev_h, cache[t])
-        dWx += dWx_t
-        dWh += dWh_t
-        db += db_t
-    return dx, dprev_h, dWx, dWh, db
+    for t in backward_steps(T):
+        dx[:, t, :], dprev_h, *step = rnn_step_backward(dh[:, t, :] + carried(dprev_h, "hidden"), cache[t])
+        accumulate(totals, dict(zip(totals, step)))
+    return dx, initial_state_gradient(dprev_h, dh[:, 0, :]), totals["dWx"], totals["dWh"], totals["db"]
 
 
 # ------------------------------------------------------------------ word embedding
@@ -98,7 +125,8 @@ def word_embedding_forward(x: Array, W: Array) -> tuple[Array, tuple]:
     x: (N, T) integer indices in [0, V); W: (V, D).
     Returns out (N, T, D) and a cache.
     """
-    return W[x], (x, W.shape, W.dtype)
+    rows = x - 1 if mistake("index-offset") == "x-minus-1" else x
+    return W[rows], (x, W.shape, W.dtype)
 
 
 def word_embedding_backward(dout: Array, cache: tuple) -> Array:
@@ -109,7 +137,10 @@ def word_embedding_backward(dout: Array, cache: tuple) -> Array:
     """
     x, W_shape, W_dtype = cache
     dW = np.zeros(W_shape, dtype=np.result_type(W_dtype, dout))
-    np.add.at(dW, x, dout)
+    if mistake("embedding-accumulate") == "assigned":
+        dW[x] += dout  # buffered: a repeated index keeps one of its rows
+    else:
+        np.add.at(dW, x, dout)
     return dW
 
 
@@ -127,13 +158,31 @@ def lstm_step_forward(
     x: (N, D); prev_h, prev_c: (N, H); Wx: (D, 4H); Wh: (H, 4H); b: (4H,).
     Returns next_h (N, H), next_c (N, H) and a cache.
     """
-    a = x @ Wx + prev_h @ Wh + b
-    a_i, a_f, a_o, a_g = np.split(a, 4, axis=1)
-    i, f, o, g = sigmoid(a_i), sigmoid(a_f), sigmoid(a_o), np.tanh(a_g)
+    a = x @ Wx + prev_h @ Wh + (0.0 if mistake("missing-bias") == "b" else b)
+    a_i, a_f, a_o, a_g = _gates(a)
+    i, f, o = (_activation(gate, z, sigmoid) for gate, z in (("i", a_i), ("f", a_f), ("o", a_o)))
+    g = _activation("g", a_g, np.tanh)
     next_c = f * prev_c + i * g
-    tanh_c = np.tanh(next_c)
+    tanh_c = _activation("c_out", next_c, np.tanh)
     next_h = o * tanh_c
     return next_h, next_c, (x, prev_h, prev_c, Wx, Wh, i, f, o, g, tanh_c)
+
+
+def _gates(a: Array) -> list[Array]:
+    """The four (N, H) blocks of the packed pre-activations, in the order i, f, o, g."""
+    blocks = np.split(a, 4, axis=1)
+    order = mistake("gate-order") or "ifog"  # the order the blocks are read in, e.g. "ifgo"
+    by_name = dict(zip(order, blocks))
+    return [by_name[gate] for gate in "ifog"]
+
+
+def _activation(gate: str, z: Array, canonical) -> Array:
+    """``canonical(z)`` for ``gate`` (i, f, o, g, c_out), unless a mistake replaces it."""
+    if mistake("missing-activation") == gate:
+        return z
+    if mistake("wrong-activation") == gate:
+        return np.tanh(z) if canonical is sigmoid else sigmoid(z)
+    return canonical(z)
 
 
 def lstm_step_backward(
@@ -148,14 +197,19 @@ def lstm_step_backward(
     Returns dx (N, D), dprev_h (N, H), dprev_c (N, H), dWx (D, 4H), dWh (H, 4H), db (4H,).
     """
     x, prev_h, prev_c, Wx, Wh, i, f, o, g, tanh_c = cache
+    dnext_c = 0.0 * dnext_c if mistake("gradient-not-carried") == "dc_next-ignored" else dnext_c
     dc = dnext_c + dnext_h * o * dtanh_from_output(tanh_c)
     da = np.concatenate([
         dc * g * dsigmoid_from_output(i),
-        dc * prev_c * dsigmoid_from_output(f),
+        dc * (1.0 if mistake("forget-gate-factor") == "no-c_prev" else prev_c) * dsigmoid_from_output(f),
         dnext_h * tanh_c * dsigmoid_from_output(o),
         dc * i * dtanh_from_output(g),
     ], axis=1)
-    return da @ Wx.T, da @ Wh.T, dc * f, x.T @ da, prev_h.T @ da, da.sum(axis=0)
+    dWx = x.T @ da
+    recurrent = {"dprev_h": da @ Wh.T}.get(mistake("recurrent-weight-gradient"), prev_h)
+    return (da @ dWx.T if mistake("weights-vs-gradients") == "dWx" else da @ Wx.T, da @ Wh.T,
+            dc if mistake("forget-gate-factor") == "no-f" else dc * f, dWx, recurrent.T @ da,
+            bias_gradient(da, axis=0, keepdims=False))
 
 
 def lstm_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Array, list]:
@@ -168,11 +222,14 @@ def lstm_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[A
     H = h0.shape[1]
     dtype = np.result_type(x, h0)
     h = np.zeros((N, T, H), dtype=dtype)
-    prev_h, prev_c = h0, np.zeros((N, H), dtype=dtype)
+    c0 = h0.copy() if mistake("initial-cell-state") == "h0" else np.zeros((N, H), dtype=dtype)
+    prev_h, prev_c = h0, c0
     caches = []
     for t in range(T):
-        prev_h, prev_c, cache = lstm_step_forward(x[:, t, :], prev_h, prev_c, Wx, Wh, b)
-        h[:, t, :] = prev_h
+        stored = prev_h
+        prev_c = c0 if mistake("state-not-carried") == "cell" else prev_c
+        prev_h, prev_c, cache = lstm_step_forward(_step_x(x, t), _step_state(h0, prev_h), prev_c, Wx, Wh, b)
+        h[:, t, :] = {"previous": stored, "cell-for-hidden": prev_c}.get(mistake("state-off-by-one"), prev_h)
         caches.append(cache)
     return h, caches
 
@@ -185,16 +242,14 @@ def lstm_backward(dh: Array, cache: list) -> tuple[Array, Array, Array, Array, A
     N, T, H = dh.shape
     x0, _, _, Wx, Wh = cache[0][:5]
     dx = np.zeros((N, T, x0.shape[1]), dtype=dh.dtype)
-    dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(4 * H, dtype=dh.dtype)
+    totals = {"dWx": np.zeros_like(Wx), "dWh": np.zeros_like(Wh), "db": np.zeros(4 * H, dtype=dh.dtype)}
     dprev_h = np.zeros((N, H), dtype=dh.dtype)
     dprev_c = np.zeros((N, H), dtype=dh.dtype)
-    for t in reversed(range(T)):
-        dx[:, t, :], dprev_h, dprev_c, dWx_t, dWh_t, db_t = lstm_step_backward(
-            dh[:, t, :] + dprev_h, dprev_c, cache[t])
-        dWx += dWx_t
-        dWh += dWh_t
-        db += db_t
-    return dx, dprev_h, dWx, dWh, db
+    for t in backward_steps(T):
+        dx[:, t, :], dprev_h, dprev_c, *step = lstm_step_backward(
+            dh[:, t, :] + carried(dprev_h, "hidden"), carried(dprev_c, "cell"), cache[t])
+        accumulate(totals, dict(zip(totals, step)))
+    return dx, initial_state_gradient(dprev_h, dh[:, 0, :]), totals["dWx"], totals["dWh"], totals["db"]
 
 
 # ------------------------------------------------------------- temporal affine, loss
@@ -204,7 +259,12 @@ def temporal_affine_forward(x: Array, w: Array, b: Array) -> tuple[Array, tuple]
 
     x: (N, T, D); w: (D, M); b: (M,). Returns out (N, T, M) and a cache.
     """
-    return x @ w + b, (x, w)
+    N, T, D = x.shape
+    if mistake("reshape-order") == "time-major":  # rows flattened (T, N) but read back as (N, T)
+        out = (x.transpose(1, 0, 2).reshape(N * T, D) @ w).reshape(N, T, -1)
+    else:
+        out = x @ w
+    return out + (0.0 if mistake("missing-bias") == "b" else b), (x, w)
 
 
 def temporal_affine_backward(dout: Array, cache: tuple) -> tuple[Array, Array, Array]:
@@ -214,8 +274,11 @@ def temporal_affine_backward(dout: Array, cache: tuple) -> tuple[Array, Array, A
     """
     x, w = cache
     N, T, D = x.shape
-    dw = x.reshape(N * T, D).T @ dout.reshape(N * T, -1)
-    return dout @ w.T, dw, dout.sum(axis=(0, 1))
+    if mistake("reshape-order") == "time-major":  # x's rows in (T, N) order against dout's (N, T)
+        dw = x.transpose(1, 0, 2).reshape(N * T, D).T @ dout.reshape(N * T, -1)
+    else:
+        dw = x.reshape(N * T, D).T @ dout.reshape(N * T, -1)
+    return dout @ w.T, dw, bias_gradient(dout, axis=(0, 1), keepdims=False)
 
 
 def temporal_softmax_loss(x: Array, y: Array, mask: Array, verbose: bool = False) -> tuple[float, Array]:
@@ -228,12 +291,16 @@ def temporal_softmax_loss(x: Array, y: Array, mask: Array, verbose: bool = False
     Returns loss (float) and dx (N, T, V).
     """
     N, T, V = x.shape
-    log_probs = numerics.log_softmax(x, axis=-1)
+    axis = {"time": 1, "batch": 0}.get(mistake("softmax-axis"), -1)
+    log_probs = numerics.log_softmax(x, axis=axis)
+    y = y - 1 if mistake("index-offset") == "y-minus-1" else y
     picked = np.take_along_axis(log_probs, y[..., None], axis=-1)[..., 0]
-    loss = -np.sum(mask * picked) / N
+    mask = np.ones_like(mask) if mistake("mask-ignored") else mask
+    divisor = {"NT": N * T, "mask-count": np.sum(mask), "none": 1}.get(mistake("loss-normalisation"), N)
+    loss = -np.sum(mask * picked) / divisor
     dx = np.exp(log_probs)
     np.put_along_axis(dx, y[..., None], np.take_along_axis(dx, y[..., None], axis=-1) - 1.0, axis=-1)
-    dx *= mask[..., None] / N
+    dx *= mask[..., None] / divisor
     if verbose:
         print("dx:", dx.shape)
     return float(loss), dx

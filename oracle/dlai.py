@@ -11,6 +11,9 @@ unpack those caches:
 
 Backward functions return the gradient of a scalar loss L, given dL/d(outputs of the
 hidden state path). As in the notebook, ``yt_pred`` is not part of the backward pass.
+
+Lines that read ``mistake(...)`` are the catalogue's known mistakes (oracle/mistakes.py): off
+unless the diagnosis switches one on, and then this module computes what that mistake gives.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from __future__ import annotations
 import numpy as np
 
 from oracle import numerics
-from oracle.numerics import dsigmoid_from_output, dtanh_from_output
+from oracle.mistakes import mistake
+from oracle.loops import accumulate, backward_steps, carried, initial_state_gradient
+from oracle.numerics import bias_gradient, dsigmoid_from_output, dtanh_from_output
 
 Parameters = dict[str, np.ndarray]
 Gradients = dict[str, np.ndarray]
@@ -34,12 +39,27 @@ LSTM_GATES = ("f", "i", "c", "o")  # forget, update (input), candidate, output
 
 def softmax(x: np.ndarray) -> np.ndarray:
     """Column-wise softmax: each column (one example) sums to 1. x: (n_y, m)."""
-    return numerics.softmax(x, axis=0)
+    form = mistake("softmax-axis")
+    if form == "whole":
+        return numerics.softmax(x.reshape(-1), axis=0).reshape(x.shape)
+    return numerics.softmax(x, axis=1 if form == "rows" else 0)
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
     """Elementwise logistic sigmoid, stable for any magnitude. x: any shape."""
     return numerics.sigmoid(x)
+
+
+def _bias(parameters: Parameters, name: str) -> np.ndarray | float:
+    return 0.0 if mistake("missing-bias") == name else parameters[name]
+
+
+def _activation(gate: str, z: np.ndarray, canonical) -> np.ndarray:
+    """``canonical(z)`` for ``gate`` (a, y, f, i, c, o, c_out), unless a mistake replaces it."""
+    if mistake("missing-activation") == gate:
+        return z
+    swapped = {sigmoid: np.tanh, np.tanh: sigmoid, softmax: sigmoid}[canonical]
+    return swapped(z) if mistake("wrong-activation") == gate else canonical(z)
 
 
 # ----------------------------------------------------------------------------- RNN
@@ -56,8 +76,9 @@ def rnn_cell_forward(
     Returns a_next (n_a, m), yt_pred (n_y, m), cache (a_next, a_prev, xt, parameters).
     """
     p = parameters
-    a_next = np.tanh(p["Wax"] @ xt + p["Waa"] @ a_prev + p["ba"])
-    yt_pred = softmax(p["Wya"] @ a_next + p["by"])
+    Waa = p["Waa"].T if mistake("transposed-weight") == "Waa" else p["Waa"]
+    a_next = _activation("a", p["Wax"] @ xt + Waa @ a_prev + _bias(p, "ba"), np.tanh)
+    yt_pred = _activation("y", p["Wya"] @ a_next + _bias(p, "by"), softmax)
     return a_next, yt_pred, (a_next, a_prev, xt, parameters)
 
 
@@ -76,11 +97,28 @@ def rnn_forward(
     caches = []
     a_next = a0
     for t in range(T_x):
-        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)
-        a[:, :, t] = a_next
+        a_prev = a_next
+        a_next, yt_pred, cache = rnn_cell_forward(_step_x(x, t), _step_state(a0, a_next), parameters)
+        a[:, :, t] = a_prev if mistake("state-off-by-one") == "previous" else a_next
         y_pred[:, :, t] = yt_pred
         caches.append(cache)
     return a, y_pred, (caches, x)
+
+
+def _step_x(x: np.ndarray, t: int) -> np.ndarray:
+    """x<t>, as a forward loop reads it (features, batch, time)."""
+    form = mistake("wrong-step-input")
+    return x[:, :, -1] if form == "last-x" else x[:, :, t - 1] if mistake("index-offset") == "x-previous" else x[:, :, t]
+
+
+def _step_state(initial: np.ndarray, carried: np.ndarray) -> np.ndarray:
+    """The hidden state fed to a step: the one carried from the previous step."""
+    form = mistake("wrong-step-input")
+    if form == "initial-every-step":
+        return initial
+    if form == "initial-ignored" and carried is initial:
+        return np.zeros_like(initial)
+    return carried
 
 
 def rnn_cell_backward(da_next: np.ndarray, cache: tuple) -> Gradients:
@@ -95,12 +133,16 @@ def rnn_cell_backward(da_next: np.ndarray, cache: tuple) -> Gradients:
     """
     a_next, a_prev, xt, parameters = cache
     dz = da_next * dtanh_from_output(a_next)
+    da_prev = parameters["Waa"].T @ dz
+    dxt = parameters["Wax"].T @ dz
+    dWax = dz @ xt.T
     return {
-        "dxt": parameters["Wax"].T @ dz,
-        "da_prev": parameters["Waa"].T @ dz,
-        "dWax": dz @ xt.T,
-        "dWaa": dz @ a_prev.T,  # a_prev, not da_prev: seed 004's published 1.047 used da_prev
-        "dba": np.sum(dz, axis=1, keepdims=True),
+        "dxt": dz.T @ dWax if mistake("weights-vs-gradients") == "dWax" else dxt,
+        "da_prev": da_prev,
+        "dWax": dWax.T if mistake("transposed-weight") == "dWax" else dWax,
+        # a_prev, not da_prev: seed 004's published 1.047 used da_prev
+        "dWaa": dz @ {"da_prev": da_prev, "a_next": a_next}.get(mistake("recurrent-weight-gradient"), a_prev).T,
+        "dba": bias_gradient(dz, axis=1),
     }
 
 
@@ -119,13 +161,12 @@ def rnn_backward(da: np.ndarray, caches: tuple[list, np.ndarray]) -> Gradients:
     totals = {name: np.zeros_like(cell_caches[0][3][name[1:]], dtype=da.dtype)
               for name in ("dWax", "dWaa", "dba")}
     da_prev = np.zeros((n_a, m), dtype=da.dtype)
-    for t in reversed(range(T_x)):
-        grads = rnn_cell_backward(da[:, :, t] + da_prev, cell_caches[t])
+    for t in backward_steps(T_x):
+        grads = rnn_cell_backward(da[:, :, t] + carried(da_prev, "hidden"), cell_caches[t])
         dx[:, :, t] = grads["dxt"]
         da_prev = grads["da_prev"]
-        for name in totals:
-            totals[name] += grads[name]
-    return {"dx": dx, "da0": da_prev, **totals}
+        accumulate(totals, grads)
+    return {"dx": dx, "da0": initial_state_gradient(da_prev, da[:, :, 0]), **totals}
 
 
 # ---------------------------------------------------------------------------- LSTM
@@ -148,14 +189,14 @@ def lstm_cell_forward(
     cache (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters).
     """
     p = parameters
-    concat = np.concatenate([a_prev, xt], axis=0)
-    ft = sigmoid(p["Wf"] @ concat + p["bf"])
-    it = sigmoid(p["Wi"] @ concat + p["bi"])
-    cct = np.tanh(p["Wc"] @ concat + p["bc"])
+    concat = _concat(a_prev, xt, "forward")
+    ft = _activation("f", p["Wf"] @ concat + _bias(p, "bf"), sigmoid)
+    it = _activation("i", p["Wi"] @ concat + _bias(p, "bi"), sigmoid)
+    cct = _activation("c", p["Wc"] @ concat + _bias(p, "bc"), np.tanh)
     c_next = ft * c_prev + it * cct
-    ot = sigmoid(p["Wo"] @ concat + p["bo"])
-    a_next = ot * np.tanh(c_next)
-    yt_pred = softmax(p["Wy"] @ a_next + p["by"])
+    ot = _activation("o", p["Wo"] @ concat + _bias(p, "bo"), sigmoid)
+    a_next = ot * _activation("c_out", c_next, np.tanh)
+    yt_pred = _activation("y", p["Wy"] @ a_next + _bias(p, "by"), softmax)
     cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
     return a_next, c_next, yt_pred, cache
 
@@ -176,12 +217,24 @@ def lstm_forward(
     c = np.zeros((n_a, m, T_x), dtype=dtype)
     y = np.zeros((n_y, m, T_x), dtype=dtype)
     caches = []
-    a_next, c_next = a0, np.zeros((n_a, m), dtype=dtype)
+    c0 = a0.copy() if mistake("initial-cell-state") == "a0" else np.zeros((n_a, m), dtype=dtype)
+    a_next, c_next = a0, c0
     for t in range(T_x):
-        a_next, c_next, yt, cache = lstm_cell_forward(x[:, :, t], a_next, c_next, parameters)
-        a[:, :, t], c[:, :, t], y[:, :, t] = a_next, c_next, yt
+        a_prev = a_next
+        c_prev = c0 if mistake("state-not-carried") == "cell" else c_next
+        a_next, c_next, yt, cache = lstm_cell_forward(_step_x(x, t), _step_state(a0, a_next), c_prev, parameters)
+        a[:, :, t] = a_prev if mistake("state-off-by-one") == "previous" else c_next if mistake(
+            "state-off-by-one") == "cell-for-hidden" else a_next
+        c[:, :, t], y[:, :, t] = c_next, yt
         caches.append(cache)
     return a, y, c, (caches, x)
+
+
+def _concat(a_prev: np.ndarray, xt: np.ndarray, where: str) -> np.ndarray:
+    """[a<t-1>; x<t>] (stacked along the features axis)."""
+    if mistake("concat-order") in ("x-first", f"x-first-{where}"):
+        return np.concatenate([xt, a_prev], axis=0)
+    return np.concatenate([a_prev, xt], axis=0)
 
 
 def lstm_cell_backward(da_next: np.ndarray, dc_next: np.ndarray, cache: tuple) -> Gradients:
@@ -201,19 +254,21 @@ def lstm_cell_backward(da_next: np.ndarray, dc_next: np.ndarray, cache: tuple) -
     a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
     n_a = a_next.shape[0]
     tanh_c = np.tanh(c_next)
-    dc = dc_next + da_next * ot * dtanh_from_output(tanh_c)
+    dc = (0.0 if mistake("gradient-not-carried") == "dc_next-ignored" else dc_next) + da_next * ot * dtanh_from_output(tanh_c)
     d_gate = {
-        "f": dc * c_prev * dsigmoid_from_output(ft),
+        "f": dc * (1.0 if mistake("forget-gate-factor") == "no-c_prev" else c_prev) * dsigmoid_from_output(ft),
         "i": dc * cct * dsigmoid_from_output(it),
         "c": dc * it * dtanh_from_output(cct),
         "o": da_next * tanh_c * dsigmoid_from_output(ot),
     }
-    concat = np.concatenate([a_prev, xt], axis=0)
+    concat = _concat(a_prev, xt, "backward")
     dconcat = sum(parameters["W" + g].T @ d_gate[g] for g in LSTM_GATES)
-    grads = {"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a], "dc_prev": dc * ft}
+    split = xt.shape[0] if mistake("concat-order") == "split" else n_a
+    grads = {"dxt": dconcat[split:], "da_prev": dconcat[:split],
+             "dc_prev": dc if mistake("forget-gate-factor") == "no-f" else dc * ft}
     for g in LSTM_GATES:
         grads["dW" + g] = d_gate[g] @ concat.T
-        grads["db" + g] = np.sum(d_gate[g], axis=1, keepdims=True)
+        grads["db" + g] = bias_gradient(d_gate[g], axis=1)
     return grads
 
 
@@ -234,10 +289,9 @@ def lstm_backward(da: np.ndarray, caches: tuple[list, np.ndarray]) -> Gradients:
               for g in LSTM_GATES for d in ("dW", "db")}
     da_prev = np.zeros((n_a, m), dtype=da.dtype)
     dc_prev = np.zeros((n_a, m), dtype=da.dtype)
-    for t in reversed(range(T_x)):
-        grads = lstm_cell_backward(da[:, :, t] + da_prev, dc_prev, cell_caches[t])
+    for t in backward_steps(T_x):
+        grads = lstm_cell_backward(da[:, :, t] + carried(da_prev, "hidden"), carried(dc_prev, "cell"), cell_caches[t])
         dx[:, :, t] = grads["dxt"]
         da_prev, dc_prev = grads["da_prev"], grads["dc_prev"]
-        for name in totals:
-            totals[name] += grads[name]
-    return {"dx": dx, "da0": da_prev, **totals}
+        accumulate(totals, grads)
+    return {"dx": dx, "da0": initial_state_gradient(da_prev, da[:, :, 0]), **totals}

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from oracle.mistakes import mistake
+
 
 def softmax(x: np.ndarray, axis: int = 0) -> np.ndarray:
     """Softmax along ``axis``, shifted by the max so exp never overflows.
@@ -38,9 +40,37 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 def dtanh_from_output(tanh_out: np.ndarray) -> np.ndarray:
     """d tanh(u) / du written in terms of the output t = tanh(u): 1 - t^2."""
+    form = mistake("activation-derivative")
+    if form == "tanh-missing":
+        return np.ones_like(tanh_out)
+    if form == "tanh-linear":  # 1 - t
+        return 1.0 - tanh_out
+    if form == "tanh-reapplied":  # tanh applied again to what already is tanh(u)
+        return 1.0 - np.tanh(tanh_out)**2
+    if form == "tanh-unsquared-sign":  # 1 + t^2
+        return 1.0 + tanh_out**2
     return 1.0 - tanh_out**2
 
 
 def dsigmoid_from_output(sig_out: np.ndarray) -> np.ndarray:
     """d sigmoid(u) / du written in terms of the output s = sigmoid(u): s (1 - s)."""
+    form = mistake("activation-derivative")
+    if form == "sigmoid-missing":
+        return np.ones_like(sig_out)
+    if form == "sigmoid-reapplied":  # sigmoid applied again to what already is sigmoid(u)
+        return sigmoid(sig_out) * (1.0 - sigmoid(sig_out))
+    if form == "sigmoid-as-tanh":  # 1 - s^2
+        return 1.0 - sig_out**2
     return sig_out * (1.0 - sig_out)
+
+
+def bias_gradient(d: np.ndarray, axis: int | tuple[int, ...], keepdims: bool = True) -> np.ndarray:
+    """The gradient of a bias broadcast along ``axis``: the sum over it (dlai keeps the axis)."""
+    form = mistake("bias-gradient-reduction")
+    if form == "mean":
+        return np.mean(d, axis=axis, keepdims=keepdims)
+    if form == "keepdims-flipped":  # dlai without keepdims, cs231n with
+        return np.sum(d, axis=axis, keepdims=not keepdims)
+    if form == "other-axis":
+        return np.sum(d, axis=0 if axis == 1 else 1, keepdims=keepdims)
+    return np.sum(d, axis=axis, keepdims=keepdims)

@@ -1,0 +1,38 @@
+"""What the sequence backward functions of both suites share: the steps the loop visits,
+the gradient carried back from the next step, the sums over time, and the initial state's
+gradient. Each has its catalogue mistakes as switch points (oracle/mistakes.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from oracle.mistakes import mistake
+
+Gradients = dict[str, np.ndarray]
+
+
+def backward_steps(T: int) -> list[int]:
+    """The steps a backward loop visits: T-1 down to 0."""
+    form = mistake("skipped-step") or mistake("backward-time-order")
+    return {"last": list(range(T - 2, -1, -1)), "first": list(range(T - 1, 0, -1)),
+            "forward": list(range(T))}.get(form, list(range(T - 1, -1, -1)))
+
+
+def carried(gradient: np.ndarray, which: str) -> np.ndarray:
+    """The gradient carried back from the next step (``which``: hidden or cell)."""
+    return 0.0 * gradient if mistake("gradient-not-carried") in (which, "both") else gradient
+
+
+def accumulate(totals: Gradients, grads: Gradients) -> None:
+    """Parameter gradients summed over time (``=`` instead of ``+=`` keeps the last step's)."""
+    for name in totals:
+        if mistake("gradient-overwritten"):
+            totals[name] = grads[name].copy()
+        else:
+            totals[name] += grads[name]
+
+
+def initial_state_gradient(carried_back: np.ndarray, first_upstream: np.ndarray) -> np.ndarray:
+    """da0: what the first step's backward passes back."""
+    form = mistake("initial-state-gradient")
+    return {"zero": 0.0 * carried_back, "first-upstream": first_upstream}.get(form, carried_back)
