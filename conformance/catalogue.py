@@ -81,6 +81,15 @@ def _load(root: Path, suite_name: str, functions: tuple[str, ...]) -> Catalogue:
     return Catalogue(titles, tuple(entries))
 
 
+def titles(spec_root: Path | None = None) -> dict[str, str]:
+    """Every id's title (for reports); {} when the catalogue cannot be read."""
+    try:
+        data = json.loads(((spec_root or paths.spec_dir()) / FOLDER / "ids.json").read_text())
+        return {key: value["title"] for key, value in data["ids"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
 def load(suite: Suite, spec_root: Path | None = None) -> Catalogue:
     """The catalogue's entries for ``suite``; raises SpecError naming every problem."""
     return _load((spec_root or paths.spec_dir()).resolve(), suite.name, tuple(suite.specs))

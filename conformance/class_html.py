@@ -133,20 +133,33 @@ def _reasons(suite: dict[str, Any]) -> str:
         return "<h3>Most common failure reasons</h3><p>Every graded item passed.</p>"
     return ("<h3>Most common failure reasons</h3>"
             f"<p class='note'>{_n(suite['failing_items'], 'failing item')} in {_n(suite['graded'], 'graded submission')}, "
-            "grouped by the harness's explanation (its <code>why:</code> line) or else by the first line of the "
+            "grouped by the known mistakes recognised in them (catalogue ids) or else by the first line of the "
             "verdict with numbers shown as #. Hidden cases show only their redacted text.</p>"
             "<table class='reasons'><tr><th scope='col'>reason</th><th scope='col' class='num'>failing items</th>"
             "<th scope='col' class='num'>submissions</th><th scope='col'>functions</th></tr>"
             + "".join(rows) + "</table>")
 
 
+def _misconceptions(suite: dict[str, Any]) -> str:
+    """Known mistakes (the catalogue's ids) and how many graded submissions show each, per function."""
+    found = suite["misconceptions"]
+    if not found:
+        return "<h3>Known mistakes</h3><p>No known mistake was recognised.</p>"
+    rows = [f"<tr><td><code>{_e(mistake)}</code></td><td>{_e(entry['title'])}</td>"
+            f"<td class='num' data-col='submissions'>{entry['submissions']}</td>"
+            f"<td>{_e(', '.join(f'{fn} ({n})' for fn, n in sorted(entry['functions'].items())))}</td></tr>"
+            for mistake, entry in found.items()]
+    return ("<h3>Known mistakes</h3><p class='note'>Recognised by evidence (the oracle with the mistake switched "
+            "on reproduces the submission's outputs, or a finding proves it); a submission counts once per "
+            "mistake.</p><table class='misconceptions'><tr><th scope='col'>id</th><th scope='col'>mistake</th>"
+            "<th scope='col' class='num'>submissions</th><th scope='col'>functions (submissions)</th></tr>"
+            + "".join(rows) + "</table>")
+
+
 def _suite(suite: dict[str, Any], figures: dict[str, bytes]) -> str:
     png = {fig: figures[path] for fig, path in suite["figures"].items()}
     parts = [_scores(suite, png["score_distribution"]), _functions(suite, png["function_pass_rates"]),
-             _cases(suite, png["case_pass_rates"]), _reasons(suite)]
-    # Misconceptions go here once the diagnosis feature names them (DESIGN.md, "known
-    # mistakes are data"): one more part per suite, counting graded submissions per
-    # misconception id, rendered like _reasons. Until then the page has no such section.
+             _cases(suite, png["case_pass_rates"]), _misconceptions(suite), _reasons(suite)]
     return (f"<section id='suite-{_e(suite['name'])}' data-suite='{_e(suite['name'])}'>"
             f"<h2>{_e(suite['name'])} suite</h2>" + "".join(parts) + "</section>")
 

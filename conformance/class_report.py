@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from conformance import class_html, grade_reports
-from conformance.scoring import EARNS, SubmissionResult
+from conformance import catalogue, class_html, grade_reports
+from conformance.scoring import EARNS, ItemResult, SubmissionResult
 from conformance.spec import SUITES
 
 REPORT_HTML = "report.html"
@@ -38,15 +38,14 @@ _KIND_ORDER = {"fixture": 0, "random": 1, "gradcheck": 2}
 _NUMBER = re.compile(r"(?<![A-Za-z0-9.])[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 
 
-def failure_reason(shown: str, outcome: str) -> str:
+def failure_reason(item: ItemResult, titles: dict[str, str]) -> str:
     """What a failing item says went wrong, normalised so that one mistake makes one group:
-    its ``why:`` line when the harness explained the failure, else its first line with every
-    number masked as ``#``. Hidden random items carry only their redacted text."""
-    lines = shown.splitlines()
-    why = next((line[len("why:"):].strip() for line in lines if line.startswith("why:")), "")
-    if why:
-        return why
-    first = lines[0].strip() if lines else outcome
+    the known mistakes recognised in it (catalogue titles and ids), else its first line with
+    every number masked as ``#``. Hidden random items carry only their redacted text."""
+    if item.misconceptions:
+        return "; ".join(f"{titles.get(m, m)} [{m}]" for m in item.misconceptions)
+    lines = item.shown.splitlines()
+    first = lines[0].strip() if lines else item.outcome
     measured, dash, hint = first.partition(" — ")  # a hint after the dash is the harness's fixed text
     return _NUMBER.sub("#", measured) + dash + hint
 
@@ -55,13 +54,14 @@ def failure_reasons(results: list[SubmissionResult], suite: str) -> list[dict[st
     """Groups of failing items of the suite's graded submissions, most widespread first:
     reason, items, submissions, functions. Every failing item is in exactly one group."""
     groups: dict[str, dict[str, Any]] = {}
+    titles = catalogue.titles()
     for r in results:
         if r.status != "graded" or r.suite != suite:
             continue  # pass rates are over graded submissions: so are their failures
         for item in r.items:
             if item.outcome in EARNS:
                 continue
-            g = groups.setdefault(failure_reason(item.shown, item.outcome),
+            g = groups.setdefault(failure_reason(item, titles),
                                   {"items": 0, "submissions": set(), "functions": set()})
             g["items"] += 1
             g["submissions"].add(r.name)
@@ -111,6 +111,7 @@ def suite_data(name: str, suite_summary: dict[str, Any], summary: dict[str, Any]
         "scores": scores,
         "bins": score_bins(scores, suite_summary["max_score"]),
         "functions": suite_summary["functions"],
+        "misconceptions": suite_summary.get("misconceptions", {}),
         "function_names": functions,
         "case_columns": columns,
         "cases": matrix,

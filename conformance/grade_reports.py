@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from conformance import catalogue
 from conformance.scoring import EARNS, SubmissionResult
 from conformance.spec import SUITES, Suite
 
@@ -237,13 +238,36 @@ def summary_csv(results: list[SubmissionResult], suites: dict[str, Suite], suite
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["submission", "file", "suite", "score", "max_score", *(f"{s}.{f}" for s, f in columns),
-                     "status", "matches_reference", "message"])
+                     "status", "matches_reference", "misconceptions", "message"])
     for r in results:
         cells = [f"{r.functions[f]['earned']:.4g}" if s == r.suite and f in r.functions else "" for s, f in columns]
         message = r.message.splitlines()[0] if r.message else ""
         writer.writerow([r.name, r.file or "", r.suite or "", f"{r.score:.6g}", f"{r.max_score:.6g}",
-                         *cells, r.status, " ".join(sorted(r.reference_matches)), message])
+                         *cells, r.status, " ".join(sorted(r.reference_matches)), " ".join(misconceptions_of(r)),
+                         message])
     return buffer.getvalue()
+
+
+def misconceptions_of(result: SubmissionResult) -> dict[str, list[str]]:
+    """id -> the functions of this submission where it was recognised (sorted)."""
+    found: dict[str, set[str]] = {}
+    for item in result.items:
+        for mistake in item.misconceptions:
+            found.setdefault(mistake, set()).add(item.function)
+    return {mistake: sorted(functions) for mistake, functions in sorted(found.items())}
+
+
+def misconception_counts(group: list[SubmissionResult]) -> dict[str, Any]:
+    """Per id: its title, how many submissions show it, and how many per function; most frequent first."""
+    titles = catalogue.titles()
+    counts: dict[str, dict[str, Any]] = {}
+    for r in group:
+        for mistake, functions in misconceptions_of(r).items():
+            entry = counts.setdefault(mistake, {"title": titles.get(mistake, ""), "submissions": 0, "functions": {}})
+            entry["submissions"] += 1
+            for fn in functions:
+                entry["functions"][fn] = entry["functions"].get(fn, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1]["submissions"], kv[0])))
 
 
 def _rate(passed: int, of: int) -> float | None:
@@ -280,6 +304,7 @@ def summary_json(results: list[SubmissionResult], expected: int) -> dict[str, An
             "mean_score": round(sum(r.score for r in group) / len(group), 6),
             "functions": dict(sorted(functions.items())),
             "cases": dict(sorted(cases.items())),
+            "misconceptions": misconception_counts(group),
         }
     return {
         "submissions": {"expected": expected, "finished": len(results), "graded": len(graded),
@@ -290,6 +315,7 @@ def summary_json(results: list[SubmissionResult], expected: int) -> dict[str, An
                      "score": r.score, "max_score": r.max_score,
                      "matches_reference": sorted(r.reference_matches),
                      "execution_time": round(r.execution_time, 3), "timed_out": dict(sorted(r.timed_out.items())),
+                     "misconceptions": misconceptions_of(r),
                      "message": r.message.splitlines()[0] if r.message else ""} for r in results],
     }
 

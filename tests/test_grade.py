@@ -20,6 +20,7 @@ from conformance.grade import grade
 from conformance.grade_reports import junit as junit_xml
 from conformance.grade_submission import all_refs
 from conformance.scoring import ItemResult, SubmissionResult, hidden_output, score_items
+from conformance.verdict import ERROR, FAIL, PASS, SKIP, Finding, Misconception, Verdict
 from conformance.spec import Spec, Suite, load_suite
 from conformance.submissions import PickError, collect, pick_file
 
@@ -102,18 +103,22 @@ def test_hidden_case_outputs_reveal_no_values(graded) -> None:
     assert hidden_failed, "bob must fail hidden cases for this test to mean anything"
     for test in hidden_failed:
         assert not re.search(r"\d", test["output"]), test["output"]
-    assert bob["rnn_cell_backward[hidden_1]"]["output"] == "hidden case: failed (wrong: dWaa)"
+    assert bob["rnn_cell_backward[hidden_1]"]["output"] == \
+        "hidden case: failed (wrong: dWaa; why: recurrent-weight-gradient)"
+    assert "misconception:recurrent-weight-gradient" in bob["rnn_cell_backward[hidden_1]"]["tags"]
     assert bob["lstm_backward[hidden_1]"]["output"] == "hidden case: the function is missing"
     # the in-memory verdict had the numbers; a visible case still shows them
     assert re.search(r"\d\.\d", bob["rnn_cell_backward[published]"]["output"])
 
 
-def test_hidden_output_keeps_only_output_names() -> None:
-    message = ("dWaa: 3 of 25 elements differ (12%)\nworst at [1, 2]: expected 1.150345, got 1.047018\n"
-               "why: dWaa looks like it was computed from da_prev\nmodified its input `xt` in place")
-    shown = hidden_output("fail", message, ["dxt", "dWaa", "dba"])
-    assert shown == "hidden case: failed (wrong: dWaa; modified an input in place)"
-    assert hidden_output("error", "`f` raised ValueError: 1.15 != 1.04", ["y"]) == \
+def test_hidden_output_keeps_only_output_names_and_ids() -> None:
+    verdict = Verdict(FAIL, [Finding("value", "dWaa", "3 of 25 elements differ (12%)\nworst at [1, 2]: expected "
+                                                      "1.150345, got 1.047018", [1, 2], 1.047018, 1.150345),
+                             Finding("mutated-input", "xt", "modified its input `xt` in place")],
+                      misconceptions=[Misconception("recurrent-weight-gradient", "dWaa = dz a_prev^T", "variant")])
+    shown = hidden_output(verdict)
+    assert shown == "hidden case: failed (wrong: dWaa; modified an input in place; why: recurrent-weight-gradient)"
+    assert hidden_output(Verdict(ERROR, note="`f` raised ValueError: 1.15 != 1.04")) == \
         "hidden case: error (the call raised, crashed or timed out)"
 
 
@@ -128,7 +133,8 @@ def _tiny_suite(points: float, case_ids: list[str]) -> Suite:
 def test_partial_credit_is_points_over_items_and_skips_keep_their_share() -> None:
     suite = _tiny_suite(3, ["a", "b", "c", "d"])
     refs = [CaseRef("f", c, "fixture") for c in "abc"] + [CaseRef("f", "hidden_1", "random")]
-    verdicts = [("pass", "", 0.0), ("fail", "y: wrong", 0.0), ("skip", "float32", 0.0), ("error", "boom", 0.0)]
+    verdicts = [(Verdict(PASS), 0.0), (Verdict(FAIL, [Finding("value", "y", "wrong")]), 0.0),
+                (Verdict(SKIP, note="float32"), 0.0), (Verdict(ERROR, note="boom"), 0.0)]
     items, functions = score_items(suite, refs, verdicts)
     assert [i.max_score for i in items] == [0.75] * 4
     assert [i.score for i in items] == [0.75, 0.0, 0.75, 0.0]
