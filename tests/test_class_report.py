@@ -16,6 +16,7 @@ import pytest
 
 from conformance import class_report
 from conformance.grade_reports import MARKER, prepare_out
+from conformance.scoring import ItemResult
 from conformance.spec import load_all
 from conformance.submissions import collect
 from report_classes import EVIL_FILE, EVIL_IMPORT, EVIL_RAISE, evil_class, run_grade
@@ -37,18 +38,22 @@ def mixed(tmp_path_factory) -> dict:
             "html": (out / "report.html").read_text()}
 
 
-def test_failure_reason_uses_why_else_masks_numbers_in_the_first_line() -> None:
-    shown = ("dWaa: 25 of 25 elements differ (100%), tolerance 1e-07\nworst at [1, 2]: expected 1.15, got 1.04\n"
-             "why: only dWaa is wrong: it uses da_prev, not a_prev")
-    assert class_report.failure_reason(shown, "fail") == "only dWaa is wrong: it uses da_prev, not a_prev"
+def test_failure_reason_uses_misconceptions_else_masks_numbers_in_the_first_line() -> None:
+    titles = {"recurrent-weight-gradient": "recurrent weight gradient from the wrong state"}
+
+    def reason(shown: str, outcome: str = "fail", ids: tuple[str, ...] = ()) -> str:
+        return class_report.failure_reason(ItemResult("f", "a", "fixture", outcome, shown, 0, 1, 0, list(ids)), titles)
+
+    shown = ("why: dWaa = dz @ a_prev.T uses a_prev [recurrent-weight-gradient]\n"
+             "dWaa: 25 of 25 elements differ (100%), tolerance 1e-07\nworst at [1, 2]: expected 1.15, got 1.04")
+    assert reason(shown, ids=("recurrent-weight-gradient",)) == \
+        "recurrent weight gradient from the wrong state [recurrent-weight-gradient]"
     first = "yt_pred: 9 of 15 elements are not finite; first at [0, 0]: got nan, expected 4.8e-259 — hint: log(0)"
-    assert class_report.failure_reason(first, "fail") == \
-        "yt_pred: # of # elements are not finite; first at [#, #]: got nan, expected # — hint: log(0)"
-    assert class_report.failure_reason("`f`: exited with code 3 on rnn[hidden_1] (float32)", "error") == \
+    assert reason(first) == "yt_pred: # of # elements are not finite; first at [#, #]: got nan, expected # — hint: log(0)"
+    assert reason("`f`: exited with code 3 on rnn[hidden_1] (float32)", "error") == \
         "`f`: exited with code # on rnn[hidden_#] (float32)"
-    assert class_report.failure_reason("hidden case: failed (wrong: dWaa)", "fail") == \
-        "hidden case: failed (wrong: dWaa)"
-    assert class_report.failure_reason("", "missing") == "missing"
+    assert reason("hidden case: failed (wrong: dWaa)") == "hidden case: failed (wrong: dWaa)"
+    assert reason("", "missing") == "missing"
 
 
 def test_report_numbers_are_the_summary_numbers(mixed) -> None:

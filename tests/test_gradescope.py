@@ -172,7 +172,8 @@ def test_bob_loses_points_exactly_on_his_known_bugs(tmp_path, autograder_zip, si
         assert points[function] < full[function], function
     assert points["lstm_backward"] == 0 and points["sigmoid"] == pytest.approx(full["sigmoid"])
     published = next(t for t in results["tests"] if t["name"] == "rnn_cell_backward[published]")
-    assert published["status"] == "failed" and published["output"].startswith("dWaa")
+    assert published["status"] == "failed" and published["output"].startswith("why: dWaa")
+    assert "misconception:recurrent-weight-gradient" in published["tags"]
 
 
 def test_an_uploaded_folder_is_found_and_its_implementation_picked(tmp_path, autograder_zip, site) -> None:
