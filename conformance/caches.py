@@ -108,6 +108,7 @@ class _Walker:
     def __init__(self, suite: Suite, rtol: float, atol: float, field_aliases: Mapping[str, list[str]]):
         self.suite, self.rtol, self.atol = suite, rtol, atol
         self.field_aliases = field_aliases
+        self._plain: dict[str, CacheProblem] = {}  # path -> the value problem an alias problem replaced
 
     # ------------------------------------------------------------ dispatch
     def node(self, item: str | dict, got: Any, want: Any, path: str, label: str,
@@ -157,14 +158,19 @@ class _Walker:
         if swapped:
             return [CacheProblem(path, label, "structure", f"elements in the wrong order: {swapped}; "
                                                            f"expected {layout_text(layout)}")]
+        right = [i for i, (item, f) in enumerate(zip(layout, found)) if not f and item not in ("parameters",)
+                 and isinstance(item, str)]
+        if not right:  # nothing of this tuple is right (a shifted or wrong step): no view to blame
+            found = [[self._plain.get(p.path, p) for p in f] for f in found]
         return [p for f in found for p in f]
 
     def _explain_length(self, layout: Layout, got: Any, want: Any) -> str:
         """Which element is missing or extra, when the items present match expected ones in order."""
+        names = [item if isinstance(item, str) else "the list of caches" for item in layout]
         whole = [i for i, (item, w) in enumerate(zip(layout, want)) if not isinstance(item, str) and self.same(item, got, w)]
         if whole:
-            return f": this is the {layout_text([layout[whole[0]]])[1:-1]} alone; return the whole tuple {layout_text(layout)}"
-        names = [item if isinstance(item, str) else "the list of caches" for item in layout]
+            others = ", ".join(n for j, n in enumerate(names) if j != whole[0])
+            return f": {names[whole[0]]} alone, without {others}"
         hits, start = [], 0
         for g in got:
             j = next((j for j in range(start, len(layout)) if self.same(layout[j], g, want[j])), None)
@@ -229,6 +235,9 @@ class _Walker:
         order = self._step_order(layout, got, want, found)
         if order:
             return [CacheProblem(path, label, "structure", f"the cell caches are in the wrong order: {order}")]
+        if len(found) > 1 and all(len(f) == 1 and f[0].kind == "structure" and f[0].message == found[0][0].message
+                                  for f in found):  # the same layout mistake at every step: say it once
+            return [CacheProblem(found[0][0].path, "every step's cache", "structure", found[0][0].message)]
         return [p for f in found for p in f]
 
     def _step_order(self, layout: Layout, got: list, want: list, found: list[list[CacheProblem]]) -> str:
@@ -270,10 +279,12 @@ class _Walker:
         found = compare.violations(got64, want64, self.rtol, self.atol)
         if found is None:
             return []
+        bad, _, worst = found
+        plain = CacheProblem(path, label, "value", f"{int(bad.sum())} of {want.size} elements differ "
+                                                   f"(tolerance {self.atol:g} + {self.rtol:g}*|expected|), "
+                                                   + compare.worst_element(got64, want64, worst))
         for other, where, value in neighbours:
             if self.same_array(got, value):
+                self._plain[path] = plain
                 return [CacheProblem(path, label, "alias", f"holds the value expected of {other} ({where}): {COPY_HINT}")]
-        bad, _, worst = found
-        return [CacheProblem(path, label, "value", f"{int(bad.sum())} of {want.size} elements differ "
-                                                  f"(tolerance {self.atol:g} + {self.rtol:g}*|expected|), "
-                                                  + compare.worst_element(got64, want64, worst))]
+        return [plain]
