@@ -89,6 +89,30 @@ def _relative(diff: float, want: float) -> str:
     return f"rel err {abs(diff) / abs(want):.3g}"
 
 
+def violations(got64: np.ndarray, want: np.ndarray, rtol: float,
+               atol: float) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]] | None:
+    """Where |got - expected| > atol + rtol*|expected| (a non-finite got where a finite value is
+    expected counts too): (mask, |got - expected|, index of the worst), or None when all conform.
+
+    got64, want: float64 arrays of the same shape.
+    """
+    diff = np.abs(got64 - want)
+    allowed = atol + rtol * np.abs(want)
+    bad = (diff > allowed) | (~np.isfinite(got64) & np.isfinite(want))
+    if not bad.any():
+        return None
+    excess = np.where(np.isnan(diff), np.inf, diff - allowed)
+    worst = np.unravel_index(int(np.argmax(np.where(bad, excess, -np.inf))), want.shape) if want.ndim else ()
+    return bad, diff, tuple(int(i) for i in worst)
+
+
+def worst_element(got64: np.ndarray, want: np.ndarray, worst: tuple[int, ...]) -> str:
+    """One line: "worst at [i, j]: expected .., got .. (abs err .., rel err ..)"."""
+    diff = abs(float(got64[worst]) - float(want[worst]))
+    return (f"worst at {list(worst)}: expected {_fmt(want[worst])}, got {_fmt(got64[worst])} "
+            f"(abs err {diff:.3g}, {_relative(diff, want[worst])})")
+
+
 def compare(output: str, value: Any, want: np.ndarray, rtol: float, atol: float,
             float_dtype: str = "float64") -> Finding | None:
     """None if ``value`` conforms to ``want`` within rtol/atol, else what is wrong with it.
@@ -116,16 +140,13 @@ def compare(output: str, value: Any, want: np.ndarray, rtol: float, atol: float,
                                 f"column underflowed to 0 and 0/0 followed; shift each column by its own max "
                                 f"(axis=0, keepdims=True) in a softmax, use a stable sigmoid, never log(0)",
                        [int(i) for i in idx], None, float(want[idx]))
-    diff = np.abs(got64 - want)
-    allowed = atol + rtol * np.abs(want)
-    bad = diff > allowed
-    if not bad.any():
+    found = violations(got64, want, rtol, atol)
+    if found is None:
         return None
-    worst = np.unravel_index(int(np.argmax(np.where(bad, diff - allowed, -np.inf))), want.shape) if want.ndim else ()
+    bad, diff, worst = found
     lines = [f"{int(bad.sum())} of {want.size} elements differ ({100 * bad.mean():.3g}%), "
              f"tolerance |got - expected| <= {atol:g} + {rtol:g}*|expected|",
-             f"worst at {list(map(int, worst))}: expected {_fmt(want[worst])}, got {_fmt(got64[worst])} "
-             f"(abs err {diff[worst]:.3g}, {_relative(diff[worst], want[worst])})"]
+             worst_element(got64, want, worst)]
     if bad.sum() > 1 and want.ndim:
         lines.append(f"  {'index':<16}{'expected':>18}{'got':>18}{'abs err':>12}")
         for idx in np.argwhere(bad)[:MAX_TABLE_ROWS]:

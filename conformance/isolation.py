@@ -15,6 +15,7 @@ names what happened. Its printed output goes to a capped file that only the grad
 from __future__ import annotations
 
 import atexit
+import contextlib
 import inspect
 import json
 import os
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -191,6 +193,7 @@ class IsolatedTarget:
         # function -> positions of its tuple result that are caches (set by the harness from the
         # spec): those stay in the worker and come back as handles.
         self.cache_positions: dict[str, list[int]] = {}
+        self._caches_by_value = False  # see caches_by_value()
         self._scratch = tempfile.mkdtemp(prefix="rnn-conformance-worker-")
         shown = str(Path(submission).resolve()) if submission else (str(Path(self.__file__).parent) if is_file else None)
         inside = None
@@ -345,6 +348,15 @@ class IsolatedTarget:
             raise WorkerFailure(_GRADER_OOM.format(mb=self.memory_mb), kind="grader-oom")
         return reply
 
+    @contextlib.contextmanager
+    def caches_by_value(self) -> Iterator[None]:
+        """Within the block, every call (``target.f(...)`` too) sends its caches back as data."""
+        before, self._caches_by_value = self._caches_by_value, True
+        try:
+            yield
+        finally:
+            self._caches_by_value = before
+
     def call_perturbed(self, function: str, args: list, at: list[list], points: np.ndarray,
                        keep: list[int]) -> list:
         """function(*args) with each of ``points`` (shape (n, ...)) in turn put at the
@@ -355,8 +367,12 @@ class IsolatedTarget:
         request = {"op": "call_perturbed", "function": function, "args": args, "at": at, "points": points, "keep": keep}
         return self._request(request, self.timeout * max(1.0, len(points) / 100))["results"]
 
-    def call(self, function: str, args: list) -> Any:
-        caches = self.cache_positions.get(function, [])
+    def call(self, function: str, args: list, caches_by_value: bool | None = None) -> Any:
+        """function(*args) in the worker; its caches stay there as handles unless caches_by_value
+        (None: as set by ``with caches_by_value()``): then they come back as data, as they were
+        when the call returned (an array overwritten after it was cached shows overwritten)."""
+        by_value = self._caches_by_value if caches_by_value is None else caches_by_value
+        caches = [] if by_value else self.cache_positions.get(function, [])
         reply = self._request({"op": "call", "function": function, "args": args, "caches": caches}, self.timeout)
         _copy_back(args, reply["args_after"])
         return reply["result"]
