@@ -102,8 +102,8 @@ class Diagnosis:
             return any(self._finding(rule, f, ev) for f in ev.findings)
         if "warning" in rule:
             return any(rule["warning"].lower() in w.lower() for w in ev.warnings)
-        if "only_wrong" in rule:
-            return {f.output for f in ev.findings if f.kind != "warning"} == set(rule["only_wrong"])
+        if "only_wrong" in rule:  # on a value item only: a gradient check's forward may be the cause
+            return ev.kind == "value" and {f.output for f in ev.findings if f.kind != "warning"} == set(rule["only_wrong"])
         if "probe" in rule:
             return ev.probe is not None and PROBES[rule["probe"]](self, ev)
         return False

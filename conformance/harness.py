@@ -8,6 +8,7 @@ oracle in this process, never from the target.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from collections.abc import Mapping
 from types import ModuleType
@@ -15,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from conformance import calling, compare, course_helpers, fixtures, gradcheck
+from conformance import caches, calling, compare, course_helpers, fixtures, gradcheck
 from conformance.cases import CaseRef, hidden_case_id, load_inputs_and_expected
 from conformance.diagnose import Diagnosis, Evidence
 from conformance.isolation import IsolatedTarget, TargetRaised, WorkerFailure
@@ -37,13 +38,6 @@ class _Abort(Exception):
     def __init__(self, verdict: Verdict):
         super().__init__(verdict.note)
         self.verdict = verdict
-
-
-def calling_layout(forward: Spec) -> str:
-    """A forward's cache layout as a student reads it: (a_next, a_prev, xt, parameters)."""
-    item = next(i for i in forward.outputs if i["kind"] == "cache")
-    names = [e if isinstance(e, str) else f"[list of {e['list_of']} caches]" for e in item.get("layout", [])]
-    return "(" + ", ".join(names) + ")"
 
 
 class Harness:
@@ -132,7 +126,11 @@ class Harness:
                     return self._gradcheck(spec, inputs)
             return self._judge(spec, self._cast(inputs), expected)
         except _Abort as abort:
-            return abort.verdict
+            verdict = abort.verdict
+            if self.diagnosis and verdict.findings:  # e.g. a forward whose return structure is wrong
+                verdict.misconceptions = self.diagnosis.explain(Evidence(
+                    spec, "aborted", inputs, None, None, verdict.findings, list(self._warnings), None))
+            return verdict
         except fixtures.FixtureError as exc:
             return Verdict(ERROR, note=f"conformance data problem (not your code): {exc}")
 
@@ -282,7 +280,7 @@ class Harness:
         """For a dlai backward: the cache it was fed, so an unpacking error explains itself."""
         if not spec.backward or spec.backward["cache"] != "suite":
             return ""
-        layout = calling_layout(spec.forward_spec())
+        layout = caches.layout_text(caches.cache_layout(spec.forward_spec()) or [])
         return f" (fed the suite's cache from `{spec.backward['forward']}`: {layout})"
 
     # ------------------------------------------------------------------ judge
@@ -290,7 +288,9 @@ class Harness:
         fn = self._function(spec.function)
         cache = self._cache(spec, inputs) if spec.backward else None
         args = self._arguments(spec, inputs, cache)
-        result = self._call(fn, args, f"`{spec.function}`" + self._cache_note(spec), spec.function)
+        by_value = caches.cache_layout(spec) and isinstance(self.module, IsolatedTarget)
+        with self.module.caches_by_value() if by_value else contextlib.nullcontext():  # to compare the cache
+            result = self._call(fn, args, f"`{spec.function}`" + self._cache_note(spec), spec.function)
         with np.errstate(all="ignore"):  # hostile values (inf, 1e308) are judged, never warned about
             return self._verdict(spec, inputs, expected, args, result)
 
@@ -310,6 +310,8 @@ class Harness:
                 finding = compare.compare(name, named[name], expected[name], tol["rtol"], tol["atol"], self.dtype)
                 if finding:
                     findings.append(finding)
+            if not findings and caches.cache_layout(spec):  # right values: is the cache the prescribed one?
+                findings += self._cache_findings(spec, inputs, named)
         for label in self._mutations(spec, args, inputs):
             findings.append(Finding("mutated-input", label, f"modified its input `{label}` in place: a caller's data "
                                                             f"must not change (work on a copy, e.g. x = x.copy(), or "
@@ -320,6 +322,14 @@ class Harness:
             verdict.misconceptions = self.diagnosis.explain(Evidence(
                 spec, "value", inputs, expected, got, findings, list(self._warnings), self._probe(spec)))
         return verdict
+
+    def _cache_findings(self, spec: Spec, inputs: dict[str, np.ndarray], named: dict[str, Any]) -> list[Finding]:
+        """A dlai forward's cache against the course's layout: the backward functions unpack it."""
+        name = calling.cache_output_name(spec)
+        tol = spec.tolerance(next(o["name"] for o in spec.outputs if o["kind"] != "cache"), self.dtype)
+        want = caches.expected_cache(spec, self.oracle, inputs)
+        return [Finding("cache", name, f"{problem}") for problem in
+                caches.cache_problems(spec, self.suite, named[name], want, tol["rtol"], tol["atol"])]
 
     def _probe(self, spec: Spec):
         """The target's ``spec`` function on other inputs (a differential probe): its outputs by name,
@@ -333,6 +343,27 @@ class Harness:
                 return None
             return None if isinstance(named, str) else named
         return probe
+
+    def _forward_findings(self, forward: Spec, inputs: dict[str, np.ndarray], got: dict[str, Any]) -> list[Finding]:
+        """For a failed gradient check: what is wrong with the target's own forward on the same
+        inputs (its outputs, else its cache's layout), each labelled as the forward's."""
+        expected = calling.run(self.oracle, forward, inputs)
+        findings = []
+        for item in forward.outputs:
+            if item["kind"] != "cache":
+                tol = forward.tolerance(item["name"], self.dtype)
+                found = compare.compare(item["name"], got[item["name"]], expected[item["name"]], tol["rtol"],
+                                        tol["atol"], self.dtype)
+                findings += [found] if found else []
+        if not findings and caches.cache_layout(forward):
+            if isinstance(self.module, IsolatedTarget):  # the cache the backward got stayed in the worker
+                with self.module.caches_by_value():
+                    got = self._named(forward, self._call(self._function(forward.function),
+                                                          self._arguments(forward, inputs), "your forward"))
+            findings = self._cache_findings(forward, inputs, got)
+        for finding in findings:
+            finding.text = f"(your `{forward.function}`, which this check differentiates) {finding.text}"
+        return findings
 
     # -------------------------------------------------------------- gradcheck
     def _gradcheck(self, spec: Spec, inputs: dict[str, np.ndarray]) -> Verdict:
@@ -348,7 +379,16 @@ class Harness:
             inputs = {k: v for k, v in inputs.items() if k not in upstream}
 
             def loss_value(named: dict[str, Any]) -> float:  # L = sum_k <Y_k, G_k>
-                return sum(float(np.sum(np.asarray(named[o], dtype=float) * upstream[u])) for u, o in upstream_map.items())
+                total = 0.0
+                for u, o in upstream_map.items():
+                    value = compare.as_numeric_array(named[o])
+                    if isinstance(value, str) or value.shape != upstream[u].shape:
+                        got = value if isinstance(value, str) else f"has shape {value.shape}"
+                        raise _Abort(Verdict(FAIL, [Finding("shape", o, f"your `{forward.function}`'s `{o}` {got}, "
+                                                                        f"expected {upstream[u].shape}")],
+                                             culprit=forward.function))
+                    total += float(np.sum(value.astype(float) * upstream[u]))
+                return total
 
             first = self._named(forward, self._call(loss_fn, self._arguments(forward, inputs), f"your `{forward.function}`",
                                                     forward.function))
@@ -395,6 +435,8 @@ class Harness:
                     [int(i) for i in idx], float(analytic[idx]), float(numeric[idx]), GRADCHECK_TOLERANCE))
         if not findings:
             return Verdict(PASS, details={"errors": errors})
+        if spec.backward:  # the forward differentiated may be what is wrong: say so first
+            findings = self._forward_findings(forward, inputs, first) + findings
         verdict = Verdict(FAIL, findings, note="your own forward and backward disagree (central differences, random "
                                                "upstream gradient):", culprit=spec.function, details={"errors": errors})
         if self.diagnosis:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from oracle import numerics
-from oracle.loops import accumulate, backward_steps, carried, initial_state_gradient
+from oracle.loops import accumulate, backward_steps, carried, initial_state_gradient, step_cache, step_slot
 from oracle.mistakes import mistake
 from oracle.numerics import bias_gradient, dsigmoid_from_output, dtanh_from_output
 
@@ -112,7 +112,7 @@ def rnn_backward(dh: Array, cache: list) -> tuple[Array, Array, Array, Array, Ar
     totals = {"dWx": np.zeros_like(Wx), "dWh": np.zeros_like(Wh), "db": np.zeros(H, dtype=dh.dtype)}
     dprev_h = np.zeros((N, H), dtype=dh.dtype)
     for t in backward_steps(T):
-        dx[:, t, :], dprev_h, *step = rnn_step_backward(dh[:, t, :] + carried(dprev_h, "hidden"), cache[t])
+        dx[:, step_slot(t), :], dprev_h, *step = rnn_step_backward(dh[:, t, :] + carried(dprev_h, "hidden"), step_cache(cache, t))
         accumulate(totals, dict(zip(totals, step)))
     return dx, initial_state_gradient(dprev_h, dh[:, 0, :]), totals["dWx"], totals["dWh"], totals["db"]
 
@@ -201,7 +201,8 @@ def lstm_step_backward(
     dc = dnext_c + dnext_h * o * dtanh_from_output(tanh_c)
     da = np.concatenate([
         dc * g * dsigmoid_from_output(i),
-        dc * (1.0 if mistake("forget-gate-factor") == "no-c_prev" else prev_c) * dsigmoid_from_output(f),
+        dc * {"no-c_prev": 1.0, "c_next": f * prev_c + i * g}.get(mistake("forget-gate-factor"), prev_c)
+        * dsigmoid_from_output(f),
         dnext_h * tanh_c * dsigmoid_from_output(o),
         dc * i * dtanh_from_output(g),
     ], axis=1)
@@ -246,8 +247,8 @@ def lstm_backward(dh: Array, cache: list) -> tuple[Array, Array, Array, Array, A
     dprev_h = np.zeros((N, H), dtype=dh.dtype)
     dprev_c = np.zeros((N, H), dtype=dh.dtype)
     for t in backward_steps(T):
-        dx[:, t, :], dprev_h, dprev_c, *step = lstm_step_backward(
-            dh[:, t, :] + carried(dprev_h, "hidden"), carried(dprev_c, "cell"), cache[t])
+        dx[:, step_slot(t), :], dprev_h, dprev_c, *step = lstm_step_backward(
+            dh[:, t, :] + carried(dprev_h, "hidden"), carried(dprev_c, "cell"), step_cache(cache, t))
         accumulate(totals, dict(zip(totals, step)))
     return dx, initial_state_gradient(dprev_h, dh[:, 0, :]), totals["dWx"], totals["dWh"], totals["db"]
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from oracle import numerics
 from oracle.mistakes import mistake
-from oracle.loops import accumulate, backward_steps, carried, initial_state_gradient
+from oracle.loops import accumulate, backward_steps, carried, initial_state_gradient, step_cache, step_slot
 from oracle.numerics import bias_gradient, dsigmoid_from_output, dtanh_from_output
 
 Parameters = dict[str, np.ndarray]
@@ -162,8 +162,8 @@ def rnn_backward(da: np.ndarray, caches: tuple[list, np.ndarray]) -> Gradients:
               for name in ("dWax", "dWaa", "dba")}
     da_prev = np.zeros((n_a, m), dtype=da.dtype)
     for t in backward_steps(T_x):
-        grads = rnn_cell_backward(da[:, :, t] + carried(da_prev, "hidden"), cell_caches[t])
-        dx[:, :, t] = grads["dxt"]
+        grads = rnn_cell_backward(da[:, :, t] + carried(da_prev, "hidden"), step_cache(cell_caches, t))
+        dx[:, :, step_slot(t)] = grads["dxt"]
         da_prev = grads["da_prev"]
         accumulate(totals, grads)
     return {"dx": dx, "da0": initial_state_gradient(da_prev, da[:, :, 0]), **totals}
@@ -256,15 +256,19 @@ def lstm_cell_backward(da_next: np.ndarray, dc_next: np.ndarray, cache: tuple) -
     tanh_c = np.tanh(c_next)
     dc = (0.0 if mistake("gradient-not-carried") == "dc_next-ignored" else dc_next) + da_next * ot * dtanh_from_output(tanh_c)
     d_gate = {
-        "f": dc * (1.0 if mistake("forget-gate-factor") == "no-c_prev" else c_prev) * dsigmoid_from_output(ft),
+        "f": dc * {"no-c_prev": 1.0, "c_next": c_next}.get(mistake("forget-gate-factor"), c_prev)
+        * dsigmoid_from_output(ft),
         "i": dc * cct * dsigmoid_from_output(it),
         "c": dc * it * dtanh_from_output(cct),
         "o": da_next * tanh_c * dsigmoid_from_output(ot),
     }
-    concat = _concat(a_prev, xt, "backward")
+    concat = _concat(a_next if mistake("recurrent-weight-gradient") == "a_next" else a_prev, xt, "backward")
     dconcat = sum(parameters["W" + g].T @ d_gate[g] for g in LSTM_GATES)
-    split = xt.shape[0] if mistake("concat-order") == "split" else n_a
-    grads = {"dxt": dconcat[split:], "da_prev": dconcat[:split],
+    if mistake("concat-order") == "split":  # as if the forward had stacked [xt; a_prev]
+        dxt, da_prev = dconcat[:xt.shape[0]], dconcat[xt.shape[0]:]
+    else:
+        dxt, da_prev = dconcat[n_a:], dconcat[:n_a]
+    grads = {"dxt": dxt, "da_prev": da_prev,
              "dc_prev": dc if mistake("forget-gate-factor") == "no-f" else dc * ft}
     for g in LSTM_GATES:
         grads["dW" + g] = d_gate[g] @ concat.T
@@ -290,8 +294,9 @@ def lstm_backward(da: np.ndarray, caches: tuple[list, np.ndarray]) -> Gradients:
     da_prev = np.zeros((n_a, m), dtype=da.dtype)
     dc_prev = np.zeros((n_a, m), dtype=da.dtype)
     for t in backward_steps(T_x):
-        grads = lstm_cell_backward(da[:, :, t] + carried(da_prev, "hidden"), carried(dc_prev, "cell"), cell_caches[t])
-        dx[:, :, t] = grads["dxt"]
+        grads = lstm_cell_backward(da[:, :, t] + carried(da_prev, "hidden"), carried(dc_prev, "cell"),
+                                   step_cache(cell_caches, t))
+        dx[:, :, step_slot(t)] = grads["dxt"]
         da_prev, dc_prev = grads["da_prev"], grads["dc_prev"]
         accumulate(totals, grads)
     return {"dx": dx, "da0": initial_state_gradient(da_prev, da[:, :, 0]), **totals}

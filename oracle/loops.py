@@ -24,12 +24,24 @@ def carried(gradient: np.ndarray, which: str) -> np.ndarray:
 
 
 def accumulate(totals: Gradients, grads: Gradients) -> None:
-    """Parameter gradients summed over time (``=`` instead of ``+=`` keeps the last step's)."""
+    """Parameter gradients summed over time (``=`` instead of ``+=`` keeps the last step's; the
+    form names the one overwritten, or "all"). Not in place: a wrongly shaped step gradient
+    broadcasts, as ``dba = dba + ...`` does in a student's loop."""
     for name in totals:
-        if mistake("gradient-overwritten"):
+        if mistake("gradient-overwritten") in ("all", name):
             totals[name] = grads[name].copy()
         else:
-            totals[name] += grads[name]
+            totals[name] = totals[name] + grads[name]
+
+
+def step_slot(t: int) -> int:
+    """Where step t's input gradient is stored (``t - 1`` is the index-offset mistake)."""
+    return t - 1 if mistake("index-offset") == "dx-previous" else t
+
+
+def step_cache(caches: list, t: int) -> object:
+    """The cache of step t (``caches[t - 1]`` is the index-offset mistake; t = 0 wraps round)."""
+    return caches[t - 1] if mistake("index-offset") == "cache-previous" else caches[t]
 
 
 def initial_state_gradient(carried_back: np.ndarray, first_upstream: np.ndarray) -> np.ndarray:
