@@ -4,8 +4,9 @@ suite: cs231n
 shows in: word_embedding_forward, word_embedding_backward
 
 The output buffer is allocated with the dtype of the index array x (an integer array), so the
-looked-up word vectors are truncated to integers when they are written into it. word_embedding_backward is
-right itself but fails its gradcheck item, which differentiates this forward.
+looked-up word vectors are truncated to integers when they are written into it.
+word_embedding_backward is right itself but fails its gradcheck item, which differentiates
+this forward.
 """
 
 import numpy as np

@@ -23,7 +23,8 @@ def lstm_backward(dh, cache):
     for t in range(T):
         t = T - 1 - t
         dnext_h = dh[:, t, :] + dprev_h
-        dx[:, t, :], dprev_h, dprev_c, dWxt, dWht, dbt = lstm_step_backward(dnext_h, dprev_c, cache[t])
+        step_cache = cache[t]
+        dx[:, t, :], dprev_h, dprev_c, dWxt, dWht, dbt = lstm_step_backward(dnext_h, dprev_c, step_cache)
         dWx, dWh, db = dWx + dWxt, dWh + dWht, db + dbt
     dh0 = dh[:, 0, :]
     return dx, dh0, dWx, dWh, db
