@@ -24,7 +24,8 @@ def lstm_backward(dh, cache):
         t = T - 1 - t
         dnext_h = dh[:, t, :] + dprev_h
         step_cache = cache[t]
-        dx[:, t, :], dprev_h, dprev_c, dWxt, dWht, dbt = lstm_step_backward(dnext_h, dprev_c, step_cache)
+        dx_t, dprev_h, dprev_c, dWxt, dWht, dbt = lstm_step_backward(dnext_h, dprev_c, step_cache)
+        dx[:, t, :] = dx_t
         dWx, dWh, db = dWx + dWxt, dWh + dWht, db + dbt
     dh0 = dh[:, 0, :]
     return dx, dh0, dWx, dWh, db
