@@ -1,0 +1,25 @@
+"""
+mistake: gate-order
+suite: cs231n
+shows in: lstm_step_forward, lstm_forward, lstm_step_backward, lstm_backward
+
+Following a blog post, the student slices the packed activations as i, f, g, o instead of the
+assignment's i, f, o, g: the third block is used as the candidate and the fourth as the output
+gate.
+"""
+
+import numpy as np
+
+
+def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
+    H = Wh.shape[0]
+    a = x.dot(Wx) + prev_h.dot(Wh) + b
+    z_i = sigmoid(a[:, :H])
+    z_f = sigmoid(a[:, H:2 * H])
+    z_g = np.tanh(a[:, 2 * H:3 * H])
+    z_o = sigmoid(a[:, 3 * H:])
+    next_c = z_f * prev_c + z_i * z_g
+    z_t = np.tanh(next_c)
+    next_h = z_o * z_t
+    cache = (z_i, z_f, z_o, z_g, z_t, prev_c, prev_h, Wx, Wh, x)
+    return next_h, next_c, cache
