@@ -3,7 +3,7 @@
 For a failing item (or a passing one that warned) the harness hands over an :class:`Evidence`:
 the case's inputs, the expected and the target's outputs, the findings, the warnings, and a
 way to call the target again on other inputs. Each catalogue entry for the function lists
-evidence that recognises its mistake (spec/catalogue/schema.json), tried in order:
+evidence that recognises its mistake (spec/catalogue/schema.json):
 
 - ``variant``: the oracle with the mistake switched on (oracle/mistakes.py, in one form) on the
   same inputs gives what the target gave, every output within a tight tolerance, and differs
@@ -12,8 +12,12 @@ evidence that recognises its mistake (spec/catalogue/schema.json), tried in orde
   answer is finite, a dtype, the return structure, a modified input, a cache. With
   ``relation: transposed`` the wrong output is the expected one transposed.
 - ``warning``: the target's numeric warnings mention this text (a passing item can warn).
-- ``only_wrong``: exactly these outputs are wrong and the others right.
 - ``probe``: a differential probe calls the target on derived inputs (see PROBES).
+
+Evidence is weighed in tiers: reproductions first; findings about values or caches count only
+when no reproduction explains the item (a right-valued forward whose cache holds a missing
+bias's ft is that mistake, not a cache layout), findings about other facts (a modified input,
+a dtype, non-finite values, the return structure) always; probes only when nothing else holds.
 
 A hint is given only when its evidence holds: a correct implementation never gets one, and a
 bug the catalogue does not know gets none rather than a wrong one. Diagnosis runs only on
@@ -30,13 +34,16 @@ from typing import Any
 
 import numpy as np
 
-from conformance import calling, catalogue
+from conformance import caches, calling, catalogue
 from conformance.compare import as_numeric_array
 from conformance.spec import Spec, Suite
 from conformance.verdict import Finding, Misconception
 from oracle.mistakes import switched_on
 
 MATCH_RTOL, MATCH_ATOL = 1e-6, 1e-9  # a mistake reproduced agrees to rounding, not to a tolerance
+EXPLAINED = 0.01  # a reproduction leaves at most this share of the target's deviation unexplained
+RESOLUTION = 1e-4  # relative: a target closer than this to the right answer cannot be told apart
+EXPLAINABLE_FINDINGS = {"value", "shape", "cache", "gradient", "nonfinite"}  # what a reproduction also explains
 
 Probe = Callable[[dict[str, np.ndarray]], "dict[str, Any] | None"]
 
@@ -61,9 +68,35 @@ def _close(got: Any, want: Any) -> bool:
     if isinstance(got, str) or got.shape != want.shape:
         return False
     with np.errstate(all="ignore"):
-        scale = float(np.nanmax(np.abs(want), initial=0.0)) if want.size else 0.0
+        finite = np.abs(want[np.isfinite(want)])
+        scale = float(finite.max(initial=0.0))
         return bool(np.allclose(got.astype(float), want.astype(float), rtol=MATCH_RTOL,
                                 atol=MATCH_ATOL * max(1.0, scale), equal_nan=True))
+
+
+def _distance(got: Any, want: Any) -> float:
+    """The largest |got - want| (NaN against NaN is 0, against a number inf; shapes must agree)."""
+    got, want = as_numeric_array(got), np.asarray(want, dtype=float)
+    if isinstance(got, str) or got.shape != want.shape:
+        return np.inf
+    got, want = np.atleast_1d(got.astype(float)), np.atleast_1d(want)
+    with np.errstate(all="ignore"):
+        diff = np.abs(got - want)
+        diff[np.isnan(got) & np.isnan(want)] = 0.0
+        diff[np.isinf(got) & (got == want)] = 0.0
+    return float(np.nan_to_num(diff, nan=np.inf).max(initial=0.0))
+
+
+def _finite_offset(got: Any, want: Any) -> float:
+    """max |got - want| where both are finite, relative to max(1, max |want|); inf if the shapes differ."""
+    got, want = as_numeric_array(got), np.asarray(want, dtype=float)
+    if isinstance(got, str) or got.shape != want.shape:
+        return np.inf
+    both = np.isfinite(got) & np.isfinite(want)
+    if not both.any():
+        return 0.0
+    with np.errstate(all="ignore"):
+        return float(np.abs(got[both] - want[both]).max() / max(1.0, float(np.abs(want[both]).max())))
 
 
 def _time_axis(spec: Spec, name: str, where: str) -> int | None:
@@ -82,15 +115,26 @@ class Diagnosis:
         self.catalogue = catalogue.load(suite)
 
     def explain(self, evidence: Evidence) -> list[Misconception]:
+        entries = self.catalogue.for_function(evidence.spec.function)
+        found = self._tier(entries, evidence, lambda rule: "variant" in rule)
+        found += self._tier(entries, evidence, lambda rule: ("finding" in rule or "warning" in rule) and not (
+            found and set(rule.get("finding", [])) <= EXPLAINABLE_FINDINGS), skip={m.id for m in found})
+        return found or self._tier(entries, evidence, lambda rule: "probe" in rule)
+
+    def _tier(self, entries: list[catalogue.Entry], ev: Evidence, admits: Callable[[Mapping], bool],
+              skip: set[str] = frozenset()) -> list[Misconception]:
         found = []
-        for entry in self.catalogue.for_function(evidence.spec.function):
-            for rule in entry.evidence:
+        for entry in entries:
+            if entry.id in skip:
+                continue
+            for rule in filter(admits, entry.evidence):
                 try:
-                    holds = self._holds(entry.id, rule, evidence)
+                    holds = self._holds(entry.id, rule, ev)
                 except Exception:  # noqa: BLE001 - a mistake the oracle cannot reproduce here is no evidence
                     holds = False
                 if holds:
-                    found.append(Misconception(entry.id, entry.hint, _describe(rule)))
+                    form = rule.get("variant", "as a probe shows")
+                    found.append(Misconception(entry.id, entry.hint.replace("{form}", form), _describe(rule)))
                     break
         return found
 
@@ -102,8 +146,6 @@ class Diagnosis:
             return any(self._finding(rule, f, ev) for f in ev.findings)
         if "warning" in rule:
             return any(rule["warning"].lower() in w.lower() for w in ev.warnings)
-        if "only_wrong" in rule:  # on a value item only: a gradient check's forward may be the cause
-            return ev.kind == "value" and {f.output for f in ev.findings if f.kind != "warning"} == set(rule["only_wrong"])
         if "probe" in rule:
             return ev.probe is not None and PROBES[rule["probe"]](self, ev)
         return False
@@ -118,16 +160,20 @@ class Diagnosis:
             want = self._expected(ev).get(finding.output)
             return (not isinstance(got, str) and want is not None and np.ndim(want) == 2
                     and np.asarray(want).shape[0] != 1 and _close(got, np.asarray(want).T))
+        if rule.get("relation") == "permuted":  # this output holds another output's right value
+            got = (ev.got or {}).get(finding.output)
+            return any(_close(got, want) for name, want in self._expected(ev).items() if name != finding.output)
         return True
 
     def _expected(self, ev: Evidence) -> dict[str, np.ndarray]:
         if ev.expected is None:
-            ev.expected = self._run(ev.spec, ev.inputs, None, switch_forward=False)
+            outputs = self._run(ev.spec, ev.inputs, None, switch_forward=False)
+            ev.expected = {o["name"]: outputs[o["name"]] for o in ev.spec.outputs if o["kind"] != "cache"}
         return ev.expected
 
     def _run(self, spec: Spec, inputs: dict[str, np.ndarray], mistake: tuple[str, str] | None,
-             switch_forward: bool) -> dict[str, np.ndarray]:
-        """The oracle's non-cache outputs on ``inputs``, with ``mistake`` (id, form) switched on."""
+             switch_forward: bool) -> dict[str, Any]:
+        """The oracle's outputs on ``inputs`` by name, with ``mistake`` (id, form) switched on."""
         switch = (lambda: switched_on(*mistake)) if mistake else nullcontext
         cache = None
         forward = spec.forward_spec()
@@ -139,14 +185,18 @@ class Diagnosis:
                 cache = out[calling.cache_output_name(forward)]
             with switch():
                 result = getattr(self.oracle, spec.function)(*calling.arguments(spec, inputs, cache))
-        named = calling.name_outputs(spec, result)
-        return {item["name"]: named[item["name"]] for item in spec.outputs if item["kind"] != "cache"}
+        return calling.name_outputs(spec, result)
 
     def _variant(self, mistake_id: str, form: str, ev: Evidence) -> bool:
         """The oracle with the mistake on reproduces every output the target returned."""
         if ev.got is None:
             return False
         expected = self._expected(ev)
+        if not any(f.kind == "cache" for f in ev.findings) and all(
+                k in ev.got and _finite_offset(ev.got[k], expected[k]) <= RESOLUTION for k in expected):
+            # off by less than a reproduction can resolve, or only where values are non-finite:
+            # there, every mistake that overflows "matches" (the nonfinite finding speaks instead)
+            return False
         spec = ev.spec
         if ev.kind == "gradcheck":  # the target's own forward fed its backward: either may hold the mistake
             modes = (False, True)
@@ -154,11 +204,27 @@ class Diagnosis:
             modes = (bool(spec.backward) and spec.backward.get("cache") != "suite",)
         for switch_forward in modes:
             variant = self._run(spec, ev.inputs, (mistake_id, form), switch_forward)
-            if all(_close(variant[k], expected[k]) for k in expected):
-                continue  # the mistake changes nothing on these inputs: no evidence either way
-            if all(k in ev.got and _close(ev.got[k], variant[k]) for k in expected):
+            if not all(k in ev.got and _close(ev.got[k], variant[k]) for k in expected):
+                continue
+            if not all(_close(variant[k], expected[k]) for k in expected):
+                # and it explains the deviation, not just rounding: a saturated case where every
+                # mistake gives about the same numbers is no evidence for any one of them
+                off = max(_distance(ev.got[k], expected[k]) for k in expected)
+                return max(_distance(ev.got[k], variant[k]) for k in expected) <= EXPLAINED * off
+            if self._explains_cache(spec, ev, variant):  # right values, and the cache the mistake leaves
                 return True
         return False
+
+    def _explains_cache(self, spec: Spec, ev: Evidence, variant: dict[str, Any]) -> bool:
+        """A forward whose values are right: the mistake changes its prescribed cache, and the
+        target's cache is that changed one."""
+        if not caches.cache_layout(spec) or not any(f.kind == "cache" for f in ev.findings):
+            return False
+        name = calling.cache_output_name(spec)
+        right = self._run(spec, ev.inputs, None, switch_forward=False)[name]
+        if not caches.cache_problems(spec, self.suite, variant[name], right, MATCH_RTOL, MATCH_ATOL):
+            return False  # the mistake leaves the cache as it should be: no evidence
+        return not caches.cache_problems(spec, self.suite, ev.got.get(name), variant[name], MATCH_RTOL, MATCH_ATOL)
 
 
 def _gradient_dropped_across_time(diagnosis: Diagnosis, ev: Evidence) -> bool:
@@ -201,6 +267,4 @@ def _describe(rule: Mapping[str, Any]) -> str:
         return f"finding: {', '.join(rule['finding'])}" + (f" ({rule['relation']})" if rule.get("relation") else "")
     if "warning" in rule:
         return f"your code warned: {rule['warning']}"
-    if "only_wrong" in rule:
-        return f"only {', '.join(rule['only_wrong'])} wrong"
     return f"probe: {rule['probe']}"

@@ -318,7 +318,7 @@ class Harness:
                                                             f"avoid in-place operators like +=)"))
         verdict = Verdict(FAIL if findings else PASS, findings, culprit=spec.function if findings else "")
         if self.diagnosis and (findings or self._warnings):
-            got = None if named is None else {k: v for k, v in named.items() if k in expected}
+            got = named
             verdict.misconceptions = self.diagnosis.explain(Evidence(
                 spec, "value", inputs, expected, got, findings, list(self._warnings), self._probe(spec)))
         return verdict
@@ -401,7 +401,12 @@ class Harness:
             loss_name = spec.data["gradient_of_output"]["loss"]
 
             def loss_value(named: dict[str, Any]) -> float:
-                return float(np.asarray(named[loss_name]))
+                value = compare.as_numeric_array(named[loss_name])
+                if isinstance(value, str) or value.size != 1:
+                    got = value if isinstance(value, str) else f"has shape {value.shape}"
+                    raise _Abort(Verdict(FAIL, [Finding("shape", loss_name, f"the loss {got}, expected a scalar")],
+                                         culprit=spec.function))
+                return float(value.reshape(()))
 
             grads = self._structure(spec, self._call(loss_fn, self._arguments(spec, inputs), f"`{spec.function}`",
                                                      spec.function))
@@ -435,12 +440,16 @@ class Harness:
                     [int(i) for i in idx], float(analytic[idx]), float(numeric[idx]), GRADCHECK_TOLERANCE))
         if not findings:
             return Verdict(PASS, details={"errors": errors})
-        if spec.backward:  # the forward differentiated may be what is wrong: say so first
-            findings = self._forward_findings(forward, inputs, first) + findings
-        verdict = Verdict(FAIL, findings, note="your own forward and backward disagree (central differences, random "
-                                               "upstream gradient):", culprit=spec.function, details={"errors": errors})
+        forward_findings = self._forward_findings(forward, inputs, first) if spec.backward else []
+        verdict = Verdict(FAIL, forward_findings + findings, culprit=spec.function, details={"errors": errors},
+                          note="your own forward and backward disagree (central differences, random upstream gradient):")
         if self.diagnosis:
-            verdict.misconceptions = self.diagnosis.explain(Evidence(
-                spec, "gradcheck", {**inputs, **upstream} if spec.backward else inputs, None, grads, findings,
-                list(self._warnings), None))
+            found = self.diagnosis.explain(Evidence(
+                spec, "gradcheck", {**inputs, **upstream} if spec.backward else inputs, None, grads,
+                verdict.findings, list(self._warnings), None))
+            if forward_findings:  # the forward this check differentiates is wrong: why, if known
+                found += [m for m in self.diagnosis.explain(Evidence(forward, "value", inputs, None, first,
+                                                                     forward_findings, list(self._warnings), None))
+                          if m.id not in {f.id for f in found}]
+            verdict.misconceptions = found
         return verdict

@@ -15,9 +15,10 @@ from __future__ import annotations
 import numpy as np
 
 from oracle import numerics
-from oracle.loops import accumulate, backward_steps, carried, initial_state_gradient, step_cache, step_slot
+from oracle.loops import (accumulate, backward_steps, carried, forward_steps, initial_state_gradient, step_cache,
+                          step_slot)
 from oracle.mistakes import mistake
-from oracle.numerics import bias_gradient, dsigmoid_from_output, dtanh_from_output
+from oracle.numerics import bias_gradient, dsigmoid_from_output, dtanh_from_output, gate_derivative
 
 __all__ = [
     "rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward",
@@ -57,7 +58,8 @@ def rnn_step_backward(dnext_h: Array, cache: tuple) -> tuple[Array, Array, Array
     """
     x, prev_h, Wx, Wh, next_h = cache
     da = dnext_h * dtanh_from_output(next_h)
-    dWx, dprev_h = x.T @ da, da @ Wh.T
+    form = mistake("transposed-weight") or mistake("weights-vs-gradients")
+    dWx, dprev_h = x.T @ da, da @ {"dprev_h": Wh, "dWh": prev_h.T @ da}.get(form, Wh.T)
     dx = da @ dWx.T if mistake("weights-vs-gradients") == "dWx" else da @ Wx.T
     recurrent = {"dprev_h": dprev_h, "next_h": next_h}.get(mistake("recurrent-weight-gradient"), prev_h)
     return (dx, dprev_h, dWx.T if mistake("transposed-weight") == "dWx" else dWx, recurrent.T @ da,
@@ -74,7 +76,7 @@ def rnn_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Ar
     h = np.zeros((N, T, h0.shape[1]), dtype=np.result_type(x, h0))
     caches = []
     prev_h = h0
-    for t in range(T):
+    for t in forward_steps(T):
         stored = prev_h
         prev_h, cache = rnn_step_forward(_step_x(x, t), _step_state(h0, prev_h), Wx, Wh, b)
         h[:, t, :] = stored if mistake("state-off-by-one") == "previous" else prev_h
@@ -171,9 +173,17 @@ def lstm_step_forward(
 def _gates(a: Array) -> list[Array]:
     """The four (N, H) blocks of the packed pre-activations, in the order i, f, o, g."""
     blocks = np.split(a, 4, axis=1)
-    order = mistake("gate-order") or "ifog"  # the order the blocks are read in, e.g. "ifgo"
+    order = (mistake("gate-order") or "ifog")[:4]  # the order the blocks are read in, e.g. "ifgo"
     by_name = dict(zip(order, blocks))
     return [by_name[gate] for gate in "ifog"]
+
+
+def _pack_gates(blocks: list[Array]) -> Array:
+    """The gradients of the four gates (given i, f, o, g) packed along the last axis: i, f, o, g,
+    or in the order the forward read them when the backward shares its mistake ("ifgo/both")."""
+    by_name = dict(zip("ifog", blocks))
+    form = mistake("gate-order")
+    return np.concatenate([by_name[gate] for gate in (form[:4] if form.endswith("/both") else "ifog")], axis=1)
 
 
 def _activation(gate: str, z: Array, canonical) -> Array:
@@ -198,17 +208,19 @@ def lstm_step_backward(
     """
     x, prev_h, prev_c, Wx, Wh, i, f, o, g, tanh_c = cache
     dnext_c = 0.0 * dnext_c if mistake("gradient-not-carried") == "dc_next-ignored" else dnext_c
-    dc = dnext_c + dnext_h * o * dtanh_from_output(tanh_c)
-    da = np.concatenate([
-        dc * g * dsigmoid_from_output(i),
+    dc = dnext_c + dnext_h * o * gate_derivative("c_out", tanh_c, dtanh_from_output)
+    da = _pack_gates([
+        dc * g * gate_derivative("i", i, dsigmoid_from_output),
         dc * {"no-c_prev": 1.0, "c_next": f * prev_c + i * g}.get(mistake("forget-gate-factor"), prev_c)
-        * dsigmoid_from_output(f),
-        dnext_h * tanh_c * dsigmoid_from_output(o),
-        dc * i * dtanh_from_output(g),
-    ], axis=1)
+        * gate_derivative("f", f, dsigmoid_from_output),
+        dnext_h * tanh_c * gate_derivative("o", o, dsigmoid_from_output),
+        dc * i * gate_derivative("g", g, dtanh_from_output),
+    ])
     dWx = x.T @ da
-    recurrent = {"dprev_h": da @ Wh.T}.get(mistake("recurrent-weight-gradient"), prev_h)
-    return (da @ dWx.T if mistake("weights-vs-gradients") == "dWx" else da @ Wx.T, da @ Wh.T,
+    recurrent = {"dprev_h": da @ Wh.T, "next_h": o * tanh_c}.get(mistake("recurrent-weight-gradient"), prev_h)
+    dWh = prev_h.T @ da
+    return (da @ dWx.T if mistake("weights-vs-gradients") == "dWx" else da @ Wx.T,
+            da @ (dWh if mistake("weights-vs-gradients") == "dWh" else Wh).T,
             dc if mistake("forget-gate-factor") == "no-f" else dc * f, dWx, recurrent.T @ da,
             bias_gradient(da, axis=0, keepdims=False))
 
@@ -226,7 +238,7 @@ def lstm_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[A
     c0 = h0.copy() if mistake("initial-cell-state") == "h0" else np.zeros((N, H), dtype=dtype)
     prev_h, prev_c = h0, c0
     caches = []
-    for t in range(T):
+    for t in forward_steps(T):
         stored = prev_h
         prev_c = c0 if mistake("state-not-carried") == "cell" else prev_c
         prev_h, prev_c, cache = lstm_step_forward(_step_x(x, t), _step_state(h0, prev_h), prev_c, Wx, Wh, b)
@@ -261,8 +273,11 @@ def temporal_affine_forward(x: Array, w: Array, b: Array) -> tuple[Array, tuple]
     x: (N, T, D); w: (D, M); b: (M,). Returns out (N, T, M) and a cache.
     """
     N, T, D = x.shape
-    if mistake("reshape-order") == "time-major":  # rows flattened (T, N) but read back as (N, T)
+    form = mistake("reshape-order")
+    if form == "time-major":  # rows flattened (T, N) but read back as (N, T)
         out = (x.transpose(1, 0, 2).reshape(N * T, D) @ w).reshape(N, T, -1)
+    elif form == "column-major":  # x.reshape(D, N * T) taken for its transpose
+        out = (w.T @ x.reshape(D, N * T)).T.reshape(N, T, -1)
     else:
         out = x @ w
     return out + (0.0 if mistake("missing-bias") == "b" else b), (x, w)
@@ -279,7 +294,23 @@ def temporal_affine_backward(dout: Array, cache: tuple) -> tuple[Array, Array, A
         dw = x.transpose(1, 0, 2).reshape(N * T, D).T @ dout.reshape(N * T, -1)
     else:
         dw = x.reshape(N * T, D).T @ dout.reshape(N * T, -1)
-    return dout @ w.T, dw, bias_gradient(dout, axis=(0, 1), keepdims=False)
+    if mistake("reshape-order") == "column-major":  # dout.reshape(M, N * T) taken for its transpose
+        dx = (w @ dout.reshape(-1, N * T)).reshape(N, T, D)
+    else:
+        dx = dout @ w.T
+    return dx, dw, bias_gradient(dout, axis=(0, 1), keepdims=False)
+
+
+AXES = {"vocab": 2, "time": 1, "batch": 0, "all": None}
+
+
+def _softmax_axis_mistake(x: Array) -> Array:
+    """log(probabilities) as a student computes them who shifts by the max over one axis and
+    normalises over another (form "<shifted over>-<summed over>", e.g. "vocab-all")."""
+    shift_over, sum_over = mistake("softmax-axis").split("-")
+    e = np.exp(x - np.max(x, axis=AXES[shift_over], keepdims=True))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(e / np.sum(e, axis=AXES[sum_over], keepdims=True))
 
 
 def temporal_softmax_loss(x: Array, y: Array, mask: Array, verbose: bool = False) -> tuple[float, Array]:
@@ -292,16 +323,19 @@ def temporal_softmax_loss(x: Array, y: Array, mask: Array, verbose: bool = False
     Returns loss (float) and dx (N, T, V).
     """
     N, T, V = x.shape
-    axis = {"time": 1, "batch": 0}.get(mistake("softmax-axis"), -1)
-    log_probs = numerics.log_softmax(x, axis=axis)
+    log_probs = _softmax_axis_mistake(x) if mistake("softmax-axis") else numerics.log_softmax(x, axis=-1)
     y = y - 1 if mistake("index-offset") == "y-minus-1" else y
     picked = np.take_along_axis(log_probs, y[..., None], axis=-1)[..., 0]
-    mask = np.ones_like(mask) if mistake("mask-ignored") else mask
+    ignored = mistake("mask-ignored")  # all, loss or dx
+    loss_mask = np.ones_like(mask) if ignored in ("all", "loss") else mask
+    dx_mask = np.ones_like(mask) if ignored in ("all", "dx") else mask
     divisor = {"NT": N * T, "mask-count": np.sum(mask), "none": 1}.get(mistake("loss-normalisation"), N)
-    loss = -np.sum(mask * picked) / divisor
     dx = np.exp(log_probs)
     np.put_along_axis(dx, y[..., None], np.take_along_axis(dx, y[..., None], axis=-1) - 1.0, axis=-1)
-    dx *= mask[..., None] / divisor
+    if mistake("dtype") == "floor-division":  # loss // N, dx //= N
+        return float(-np.sum(loss_mask * picked) // divisor), (dx * dx_mask[..., None]) // divisor
+    loss = -np.sum(loss_mask * picked) / divisor
+    dx *= dx_mask[..., None] / divisor
     if verbose:
         print("dx:", dx.shape)
     return float(loss), dx

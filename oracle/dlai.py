@@ -22,8 +22,9 @@ import numpy as np
 
 from oracle import numerics
 from oracle.mistakes import mistake
-from oracle.loops import accumulate, backward_steps, carried, initial_state_gradient, step_cache, step_slot
-from oracle.numerics import bias_gradient, dsigmoid_from_output, dtanh_from_output
+from oracle.loops import (accumulate, backward_steps, carried, forward_steps, initial_state_gradient, step_cache,
+                          step_slot)
+from oracle.numerics import bias_gradient, dsigmoid_from_output, dtanh_from_output, gate_derivative
 
 Parameters = dict[str, np.ndarray]
 Gradients = dict[str, np.ndarray]
@@ -39,10 +40,14 @@ LSTM_GATES = ("f", "i", "c", "o")  # forget, update (input), candidate, output
 
 def softmax(x: np.ndarray) -> np.ndarray:
     """Column-wise softmax: each column (one example) sums to 1. x: (n_y, m)."""
-    form = mistake("softmax-axis")
-    if form == "whole":
-        return numerics.softmax(x.reshape(-1), axis=0).reshape(x.shape)
-    return numerics.softmax(x, axis=1 if form == "rows" else 0)
+    form = mistake("softmax-axis")  # "<shifted by>-<summed over>", e.g. "columns-rows"
+    if form:
+        shift_by, sum_over = form.split("-")
+        shift = {"columns": np.max(x, axis=0, keepdims=True), "rows": np.max(x, axis=1, keepdims=True),
+                 "all": np.max(x), "none": 0.0}[shift_by]
+        e = np.exp(x - shift)
+        return e / (np.sum(e, axis=1, keepdims=True) if sum_over == "rows" else np.sum(e))
+    return numerics.softmax(x, axis=0)
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -96,7 +101,7 @@ def rnn_forward(
     y_pred = np.zeros((n_y, m, T_x), dtype=a.dtype)
     caches = []
     a_next = a0
-    for t in range(T_x):
+    for t in forward_steps(T_x):
         a_prev = a_next
         a_next, yt_pred, cache = rnn_cell_forward(_step_x(x, t), _step_state(a0, a_next), parameters)
         a[:, :, t] = a_prev if mistake("state-off-by-one") == "previous" else a_next
@@ -133,7 +138,9 @@ def rnn_cell_backward(da_next: np.ndarray, cache: tuple) -> Gradients:
     """
     a_next, a_prev, xt, parameters = cache
     dz = da_next * dtanh_from_output(a_next)
-    da_prev = parameters["Waa"].T @ dz
+    form = mistake("transposed-weight") or mistake("weights-vs-gradients")
+    Waa = {"da_prev": parameters["Waa"].T, "dWaa": dz @ a_prev.T}.get(form, parameters["Waa"])
+    da_prev = Waa.T @ dz
     dxt = parameters["Wax"].T @ dz
     dWax = dz @ xt.T
     return {
@@ -219,13 +226,14 @@ def lstm_forward(
     caches = []
     c0 = a0.copy() if mistake("initial-cell-state") == "a0" else np.zeros((n_a, m), dtype=dtype)
     a_next, c_next = a0, c0
-    for t in range(T_x):
-        a_prev = a_next
+    for t in forward_steps(T_x):
+        a_prev, c_stored = a_next, c_next
         c_prev = c0 if mistake("state-not-carried") == "cell" else c_next
         a_next, c_next, yt, cache = lstm_cell_forward(_step_x(x, t), _step_state(a0, a_next), c_prev, parameters)
         a[:, :, t] = a_prev if mistake("state-off-by-one") == "previous" else c_next if mistake(
             "state-off-by-one") == "cell-for-hidden" else a_next
-        c[:, :, t], y[:, :, t] = c_next, yt
+        c[:, :, t] = c_stored if mistake("state-off-by-one") == "cell-previous" else c_next
+        y[:, :, t] = yt
         caches.append(cache)
     return a, y, c, (caches, x)
 
@@ -254,16 +262,17 @@ def lstm_cell_backward(da_next: np.ndarray, dc_next: np.ndarray, cache: tuple) -
     a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
     n_a = a_next.shape[0]
     tanh_c = np.tanh(c_next)
-    dc = (0.0 if mistake("gradient-not-carried") == "dc_next-ignored" else dc_next) + da_next * ot * dtanh_from_output(tanh_c)
+    dc = (0.0 if mistake("gradient-not-carried") == "dc_next-ignored" else dc_next) + da_next * ot * gate_derivative("c_out", tanh_c, dtanh_from_output)
     d_gate = {
         "f": dc * {"no-c_prev": 1.0, "c_next": c_next}.get(mistake("forget-gate-factor"), c_prev)
-        * dsigmoid_from_output(ft),
-        "i": dc * cct * dsigmoid_from_output(it),
-        "c": dc * it * dtanh_from_output(cct),
-        "o": da_next * tanh_c * dsigmoid_from_output(ot),
+        * gate_derivative("f", ft, dsigmoid_from_output),
+        "i": dc * cct * gate_derivative("i", it, dsigmoid_from_output),
+        "c": dc * it * gate_derivative("c", cct, dtanh_from_output),
+        "o": da_next * tanh_c * gate_derivative("o", ot, dsigmoid_from_output),
     }
     concat = _concat(a_next if mistake("recurrent-weight-gradient") == "a_next" else a_prev, xt, "backward")
-    dconcat = sum(parameters["W" + g].T @ d_gate[g] for g in LSTM_GATES)
+    weights = "dW" if mistake("weights-vs-gradients") == "dW" else "W"
+    dconcat = sum((d_gate[g] @ concat.T if weights == "dW" else parameters["W" + g]).T @ d_gate[g] for g in LSTM_GATES)
     if mistake("concat-order") == "split":  # as if the forward had stacked [xt; a_prev]
         dxt, da_prev = dconcat[:xt.shape[0]], dconcat[xt.shape[0]:]
     else:

@@ -18,6 +18,12 @@ def backward_steps(T: int) -> list[int]:
             "forward": list(range(T))}.get(form, list(range(T - 1, -1, -1)))
 
 
+def forward_steps(T: int) -> range:
+    """The steps a forward loop visits: 0 to T-1 (a skipped step leaves its output zeros)."""
+    form = mistake("skipped-step")
+    return range(T - 1) if form == "forward-last" else range(1, T) if form == "forward-first" else range(T)
+
+
 def carried(gradient: np.ndarray, which: str) -> np.ndarray:
     """The gradient carried back from the next step (``which``: hidden or cell)."""
     return 0.0 * gradient if mistake("gradient-not-carried") in (which, "both") else gradient

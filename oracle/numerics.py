@@ -34,8 +34,10 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     exp is only ever taken of -|x| <= 0, so it lies in (0, 1]:
     x >= 0: 1 / (1 + e^-x);  x < 0: e^x / (1 + e^x).
     """
+    if mistake("dtype") == "sigmoid-float32":
+        x = np.asarray(x, dtype=np.float32)
     z = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0, z) / (1.0 + z)
+    return (np.where(x >= 0, 1.0, z) / (1.0 + z)).astype(z.dtype)
 
 
 def dtanh_from_output(tanh_out: np.ndarray) -> np.ndarray:
@@ -64,6 +66,18 @@ def dsigmoid_from_output(sig_out: np.ndarray) -> np.ndarray:
     return sig_out * (1.0 - sig_out)
 
 
+def gate_derivative(gate: str, out: np.ndarray, canonical) -> np.ndarray:
+    """``canonical(out)`` (dsigmoid_ or dtanh_from_output) for one gate's output; the
+    activation-derivative forms "<gate>-missing" and "<gate>-other" (the other function's
+    derivative) get one gate's derivative wrong, as students do."""
+    form = mistake("activation-derivative")
+    if form == f"{gate}-missing":
+        return np.ones_like(out)
+    if form == f"{gate}-other":
+        return (dsigmoid_from_output if canonical is dtanh_from_output else dtanh_from_output)(out)
+    return canonical(out)
+
+
 def bias_gradient(d: np.ndarray, axis: int | tuple[int, ...], keepdims: bool = True) -> np.ndarray:
     """The gradient of a bias broadcast along ``axis``: the sum over it (dlai keeps the axis)."""
     form = mistake("bias-gradient-reduction")
@@ -73,4 +87,6 @@ def bias_gradient(d: np.ndarray, axis: int | tuple[int, ...], keepdims: bool = T
         return np.sum(d, axis=axis, keepdims=not keepdims)
     if form == "other-axis":
         return np.sum(d, axis=0 if axis == 1 else 1, keepdims=keepdims)
+    if form == "first-axis-only" and isinstance(axis, tuple):
+        return np.sum(d, axis=axis[0], keepdims=keepdims)
     return np.sum(d, axis=axis, keepdims=keepdims)
