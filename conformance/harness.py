@@ -61,6 +61,7 @@ class Harness:
         self.supplied = course_helpers.supplied_for(self.file)
         self.broken = load_info(module)["broken"]  # name -> where its definition fails to parse
         self.timed_out_at: dict[str, str] = {}  # function -> the item on which a call of it timed out
+        self._own_forward: dict[str, Any] | None = None  # the target forward's outputs behind the current cache
         self._warnings: list[str] = []  # what the target's calls warned, for the current item
         self.oracle = fixtures.ORACLES[suite.name]
         self.diagnosis = Diagnosis(suite, self.oracle) if diagnose else None
@@ -230,6 +231,7 @@ class Harness:
         named = self._structure(forward, self._call(fn, self._arguments(forward, inputs), what, forward.function))
         if isinstance(named, str):
             raise _Abort(Verdict(FAIL, [Finding("structure", "", f"{what}: {named}")], culprit=forward.function))
+        self._own_forward = named  # if the backward fails, whether its forward was right says why
         return named[calling.cache_output_name(forward)]
 
     def _structure(self, spec: Spec, result: Any) -> dict[str, Any] | str:
@@ -286,6 +288,7 @@ class Harness:
     # ------------------------------------------------------------------ judge
     def _judge(self, spec: Spec, inputs: dict[str, np.ndarray], expected: dict[str, np.ndarray]) -> Verdict:
         fn = self._function(spec.function)
+        self._own_forward = None
         cache = self._cache(spec, inputs) if spec.backward else None
         args = self._arguments(spec, inputs, cache)
         by_value = caches.cache_layout(spec) and isinstance(self.module, IsolatedTarget)
@@ -316,11 +319,18 @@ class Harness:
             findings.append(Finding("mutated-input", label, f"modified its input `{label}` in place: a caller's data "
                                                             f"must not change (work on a copy, e.g. x = x.copy(), or "
                                                             f"avoid in-place operators like +=)"))
-        verdict = Verdict(FAIL if findings else PASS, findings, culprit=spec.function if findings else "")
-        if self.diagnosis and (findings or self._warnings):
-            got = named
+        forward_findings = []
+        if findings and self._own_forward is not None:  # fed the cache of the target's own forward
+            forward_findings = self._forward_findings(spec.forward_spec(), inputs, self._own_forward)
+        verdict = Verdict(FAIL if findings else PASS, forward_findings + findings,
+                          culprit=spec.function if findings else "")
+        if self.diagnosis and forward_findings:  # the cause is the forward's: a backward-only mistake can't be told
             verdict.misconceptions = self.diagnosis.explain(Evidence(
-                spec, "value", inputs, expected, got, findings, list(self._warnings), self._probe(spec)))
+                spec.forward_spec(), "value", inputs, None, self._own_forward, forward_findings,
+                list(self._warnings), None))
+        elif self.diagnosis and (findings or self._warnings):
+            verdict.misconceptions = self.diagnosis.explain(Evidence(
+                spec, "value", inputs, expected, named, findings, list(self._warnings), self._probe(spec)))
         return verdict
 
     def _cache_findings(self, spec: Spec, inputs: dict[str, np.ndarray], named: dict[str, Any]) -> list[Finding]:
@@ -345,8 +355,9 @@ class Harness:
         return probe
 
     def _forward_findings(self, forward: Spec, inputs: dict[str, np.ndarray], got: dict[str, Any]) -> list[Finding]:
-        """For a failed gradient check: what is wrong with the target's own forward on the same
-        inputs (its outputs, else its cache's layout), each labelled as the forward's."""
+        """For a failed gradient check, or a failed backward fed the target's own forward's cache:
+        what is wrong with that forward on the same inputs (its outputs, else its cache's
+        layout), each labelled as the forward's."""
         expected = calling.run(self.oracle, forward, inputs)
         findings = []
         for item in forward.outputs:
@@ -362,7 +373,7 @@ class Harness:
                                                           self._arguments(forward, inputs), "your forward"))
             findings = self._cache_findings(forward, inputs, got)
         for finding in findings:
-            finding.text = f"(your `{forward.function}`, which this check differentiates) {finding.text}"
+            finding.text = f"(your `{forward.function}`, whose cache and outputs this item uses) {finding.text}"
         return findings
 
     # -------------------------------------------------------------- gradcheck

@@ -75,7 +75,7 @@ def rnn_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Ar
     N, T, _ = x.shape
     h = np.zeros((N, T, h0.shape[1]), dtype=np.result_type(x, h0))
     caches = []
-    prev_h = h0
+    prev_h = np.zeros_like(h0) if mistake("skipped-step") == "forward-first" else h0  # h[:, -1] read as zeros
     for t in forward_steps(T):
         stored = prev_h
         prev_h, cache = rnn_step_forward(_step_x(x, t), _step_state(h0, prev_h), Wx, Wh, b)
@@ -86,8 +86,9 @@ def rnn_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Ar
 
 def _step_x(x: Array, t: int) -> Array:
     """x_t, as a forward loop reads it (batch, time, features)."""
-    if mistake("wrong-step-input") == "last-x":
-        return x[:, -1, :]
+    form = mistake("wrong-step-input")
+    if form in ("last-x", "first-x"):
+        return x[:, -1 if form == "last-x" else 0, :]
     return x[:, t - 1, :] if mistake("index-offset") == "x-previous" else x[:, t, :]
 
 
@@ -297,7 +298,7 @@ def temporal_affine_backward(dout: Array, cache: tuple) -> tuple[Array, Array, A
     if mistake("reshape-order") == "column-major":  # dout.reshape(M, N * T) taken for its transpose
         dx = (w @ dout.reshape(-1, N * T)).reshape(N, T, D)
     else:
-        dx = dout @ w.T
+        dx = dout @ (dw if mistake("weights-vs-gradients") == "dw" else w).T
     return dx, dw, bias_gradient(dout, axis=(0, 1), keepdims=False)
 
 

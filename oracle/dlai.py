@@ -144,7 +144,7 @@ def rnn_cell_backward(da_next: np.ndarray, cache: tuple) -> Gradients:
     dxt = parameters["Wax"].T @ dz
     dWax = dz @ xt.T
     return {
-        "dxt": dz.T @ dWax if mistake("weights-vs-gradients") == "dWax" else dxt,
+        "dxt": dWax.T @ dz if mistake("weights-vs-gradients") == "dWax" else dxt,
         "da_prev": da_prev,
         "dWax": dWax.T if mistake("transposed-weight") == "dWax" else dWax,
         # a_prev, not da_prev: seed 004's published 1.047 used da_prev

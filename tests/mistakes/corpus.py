@@ -7,6 +7,7 @@ correct student implementation of its suite (BASES). Its module docstring says w
     mistake: gradient-not-carried
     suite: dlai
     shows in: rnn_backward, lstm_backward
+    also: overflow          (optional: what else the student's code really does, e.g. a log(0))
 
     Free text: what the student wrote and why it is wrong.
 
@@ -32,6 +33,8 @@ class Mutant:
     suite: str
     mistake: str
     shows_in: tuple[str, ...]
+    also: tuple[str, ...] = ()  # other ids the file really shows (a second, incidental mistake)
+    warns_only: bool = False  # values right, a numeric warning: every item passes, with a warning
 
     @property
     def name(self) -> str:
@@ -47,8 +50,11 @@ def _field(text: str, name: str, path: Path) -> str:
 
 def parse(path: Path) -> Mutant:
     text = path.read_text()
+    also = re.search(r"^also: *(.+?) *$", text, re.MULTILINE)
     return Mutant(path, _field(text, "suite", path), _field(text, "mistake", path),
-                  tuple(f.strip() for f in _field(text, "shows in", path).split(",")))
+                  tuple(f.strip() for f in _field(text, "shows in", path).split(",")),
+                  tuple(a.strip() for a in also.group(1).split(",")) if also else (),
+                  "values right, warns" in text)
 
 
 def mutants(suite: str | None = None) -> list[Mutant]:

@@ -1,12 +1,12 @@
 """
 mistake: return-structure
 suite: dlai
-shows in: rnn_cell_forward, rnn_forward, rnn_backward
+shows in: rnn_cell_forward, rnn_forward, rnn_cell_backward, rnn_backward
 
 rnn_cell_forward returns (yt_pred, a_next, cache) instead of (a_next, yt_pred, cache). The base
 rnn_forward unpacks it in the prescribed order, so it stores the prediction as the hidden state
 (and feeds it to the next step), and the gradient check of rnn_backward, which runs that
-rnn_forward, fails. (rnn_cell_backward's own gradient check is observed to pass.)
+rnn_forward, fails; so does rnn_cell_backward's, which differentiates the swapped forward.
 """
 
 import numpy as np
