@@ -90,6 +90,12 @@ def titles(spec_root: Path | None = None) -> dict[str, str]:
         return {}
 
 
+def profiles(spec_root: Path | None = None) -> dict[str, frozenset[str]]:
+    """Profile name -> the ids whose findings only warn under it (ids.json); "strict" warns of none."""
+    data = json.loads(((spec_root or paths.spec_dir()) / FOLDER / "ids.json").read_text())
+    return {"strict": frozenset(), **{name: frozenset(p["warn"]) for name, p in data.get("profiles", {}).items()}}
+
+
 def load(suite: Suite, spec_root: Path | None = None) -> Catalogue:
     """The catalogue's entries for ``suite``; raises SpecError naming every problem."""
     return _load((spec_root or paths.spec_dir()).resolve(), suite.name, tuple(suite.specs))

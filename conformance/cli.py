@@ -120,12 +120,24 @@ def cmd_grade(args: argparse.Namespace) -> int:
     try:
         results = grade(args.submissions, args.out, suite=args.suite, jobs=args.jobs, timeout=args.timeout,
                         memory_mb=args.memory_mb, random_cases=args.random_cases, random_seed=args.random_seed,
-                        isolate=not args.in_process, junit=args.junit, force=args.force)
+                        isolate=not args.in_process, junit=args.junit, force=args.force, profile=args.profile,
+                        points=dict(args.points))
     except GradeError as exc:
         print(f"grade: {exc}", file=sys.stderr)
         return 2
     print_summary(results, args.out, time.perf_counter() - started)
     return 0
+
+
+def _function_points(text: str) -> tuple[str, float]:
+    name, sep, value = text.partition("=")
+    try:
+        points = float(value)
+    except ValueError:
+        points = -1.0
+    if not sep or not name or not points >= 0:
+        raise argparse.ArgumentTypeError(f"expected FUNCTION=POINTS with POINTS >= 0, got {text!r}")
+    return name, points
 
 
 def add_grading_limits(p: argparse.ArgumentParser, seed_default: int | str, seed_from: str = "") -> None:
@@ -145,6 +157,13 @@ def add_grading_limits(p: argparse.ArgumentParser, seed_default: int | str, seed
     p.add_argument("--random-seed", type=int, default=seed_default, metavar="S",
                    help=f"seed of the hidden cases (default: {seed_from}{g.DEFAULT_RANDOM_SEED}; choose your own and "
                         "keep it private)")
+    p.add_argument("--profile", choices=("strict", "course"), default="strict",
+                   help="strict (default): every finding costs its item; course: an input modified in place or an "
+                        "overflow only warns (the course's own loops never reuse the array, and its cs231n starter "
+                        "loss overflows), the warning and its id still shown")
+    p.add_argument("--points", action="append", type=_function_points, default=[], metavar="FUNCTION=P",
+                   help="give FUNCTION P points instead of the spec's (repeatable); 0 leaves a function the course "
+                        "provides ungraded, e.g. --points softmax=0 --points sigmoid=0")
 
 
 def add_grade_parser(sub) -> None:
@@ -204,7 +223,7 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
     submission, results = default_paths(args.root)
     return grade_upload(args.submission or submission, args.results or results, args.root, suite=args.suite,
                         timeout=args.timeout, memory_mb=args.memory_mb, random_cases=args.random_cases,
-                        random_seed=args.random_seed)
+                        random_seed=args.random_seed, profile=args.profile, points=dict(args.points))
 
 
 def add_gradescope_parser(sub) -> None:

@@ -23,13 +23,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from conformance import class_report, grade_reports
+from conformance import catalogue, class_report, grade_reports
 from conformance.grade_console import ProgressDisplay
 from conformance.grade_submission import error_for, grade_submission
 from conformance.scoring import SubmissionResult
@@ -153,6 +153,20 @@ def check_options(jobs: int | None, timeout: float, memory_mb: int, random_cases
         raise GradeError(f"--random-cases cannot be negative (got {random_cases})")
 
 
+def with_points(suites: dict[str, Suite], points: Mapping[str, float], suite: str | None) -> dict[str, Suite]:
+    """The suites with some functions' points replaced (``--points softmax=0``: a function the
+    course provides). A name matches that function in every suite (or only in ``suite``)."""
+    for function, value in points.items():
+        owners = [s for name, s in suites.items() if function in s.specs and suite in (None, name)]
+        if not owners:
+            raise GradeError(f"--points: no function {function!r} in {suite or 'any suite'}")
+        if not value >= 0:
+            raise GradeError(f"--points: {function} must get 0 or more points (got {value:g})")
+        for owner in owners:
+            owner.specs[function].data = {**owner.specs[function].data, "points": float(value)}
+    return suites
+
+
 def hidden_from_workers(out: Path, sources: list[str]) -> list[str]:
     """What no worker may see: the output folder, and every submission (their folders, or the
     files themselves where the folder also holds Python or NumPy)."""
@@ -173,7 +187,8 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
           timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB,
           random_cases: int = DEFAULT_RANDOM_CASES, random_seed: int = DEFAULT_RANDOM_SEED,
           isolate: bool = True, junit: bool = False, progress: bool | None = None,
-          force: bool = False, report: bool = True, hide: Sequence[str | Path] = ()) -> list[SubmissionResult]:
+          force: bool = False, report: bool = True, hide: Sequence[str | Path] = (), profile: str = "strict",
+          points: Mapping[str, float] | None = None) -> list[SubmissionResult]:
     """Grade every submission (a .py file or a folder, see conformance.submissions) into ``out``.
 
     jobs: grading processes (default: the number of cores); timeout: seconds per call;
@@ -181,15 +196,19 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
     cases per function, drawn from random_seed; progress: show a progress bar (default: on
     a terminal); force: grade into a non-empty ``out`` not written by this command (nothing in
     it is deleted); report: write the class report (report.html, report/*.png) at the end;
-    hide: more files or folders no worker may see (e.g. Gradescope's /autograder/source).
+    hide: more files or folders no worker may see (e.g. Gradescope's /autograder/source);
+    profile: a catalogue profile ("course": a modified input or an overflow only warns);
+    points: function -> its points instead of the spec's (0 leaves a course-provided function ungraded).
     Returns one result per submission, in the order given. Raises GradeError only when no
     submission can be graded at all (bad options, an unusable ``out``).
     """
     global _SUITES
     check_options(jobs, timeout, memory_mb, random_cases)
+    if profile not in catalogue.profiles():
+        raise GradeError(f"unknown --profile {profile!r}; choose one of {sorted(catalogue.profiles())}")
     for var in _THREAD_VARS:  # one BLAS thread per process: predictable timing, no oversubscription
         os.environ[var] = "1"
-    _SUITES = suites = load_all()
+    _SUITES = suites = with_points(load_all(), points or {}, suite)
     if suite is not None and suite not in suites:
         raise GradeError(f"unknown suite {suite!r}; choose one of {sorted(suites)}")
     picked = collect([Path(p) for p in submissions], suites, suite)
@@ -205,7 +224,7 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
     jobs_list = [{"index": k, "name": s.name, "source": s.source, "file": s.file, "error": s.error,
                   "suite": suite, "timeout": float(timeout), "memory_mb": int(memory_mb),
                   "random_cases": int(random_cases), "random_seed": int(random_seed), "isolate": bool(isolate),
-                  "hide": hide}
+                  "hide": hide, "profile": profile}
                  for k, s in enumerate(picked)]
     for job in jobs_list:  # no file picked: nothing to run, the reason is the result
         if job["file"] is None:

@@ -168,7 +168,7 @@ def grade_submission(job: dict[str, Any], suites: dict[str, Suite]) -> Submissio
                                  execution_time=time.perf_counter() - started)
             copied = reference.matches(target, job["file"], [spec.function for spec in suites[suite_name]])
             harness = Harness(target, suites[suite_name], dtype="float64", random_seed=job["random_seed"],
-                              reference_matches=copied)
+                              reference_matches=copied, profile=job.get("profile", "strict"))
             refs = harness.items(job["random_cases"])
             try:
                 verdicts = run_items(harness, refs, None if isolate else job["timeout"])

@@ -150,7 +150,8 @@ def _grade(upload: Path, results: Path, root: Path, options: dict[str, Any], sta
 
 def grade_upload(upload: Path, results: Path, root: Path = DEFAULT_ROOT, **options: Any) -> int:
     """Grade Gradescope's ``upload`` into ``results`` (options: suite, timeout, memory_mb,
-    random_cases, random_seed, as for conformance.grade.grade); the exit status (module docstring)."""
+    random_cases, random_seed, profile, points, as for conformance.grade.grade); the exit status (module
+    docstring)."""
     started = time.monotonic()
     print(f"rnn-conformance gradescope: package {Path(__file__).resolve().parent}; submission {upload}")
     if options.get("random_seed") == DEFAULT_RANDOM_SEED:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--dtype", choices=("float64", "float32"), default="float64",
                     help="cast inputs to this dtype and use the spec's tolerances for it")
     group.addoption("--conformance-report", metavar="PATH", help="write a JSON report of every verdict")
+    group.addoption("--profile", choices=("strict", "course"), default="strict",
+                    help="strict (default): every finding fails its item; course: an input modified in place or an "
+                         "overflow only warns")
     group.addoption("--in-process", action="store_true",
                     help="run the target inside pytest, not in an isolated worker: for debugging with --pdb only "
                          "(an endless loop then hangs, an exit ends the run)")
@@ -94,7 +98,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
     copied = matches(module, getattr(module, "__file__", None), [spec.function for spec in suites[suite]])
     harness = Harness(module, suites[suite], dtype=config.getoption("dtype"),
-                      random_seed=config.getoption("random_seed"), reference_matches=copied)
+                      random_seed=config.getoption("random_seed"), reference_matches=copied,
+                      profile=config.getoption("profile"))
     spec_dir = paths.spec_dir() / suite
     config.stash[STATE] = ConformanceRun(harness, getattr(module, "__file__", None) or target, suite, reason, spec_dir)
     config.pluginmanager.register(ReportCollector(config.stash[STATE], config.getoption("conformance_report")),
@@ -163,9 +168,13 @@ class ConformanceItem(pytest.Item):
         if verdict.outcome != "pass":
             prefix = {"missing": "", "fail": ""}.get(verdict.outcome, f"{verdict.outcome}: ")
             raise ConformanceFailure(prefix + verdict.message)
-        for text in verdict.warnings:  # a passing item's numeric warnings: pytest's warnings summary
+        # A passing item's warnings go to pytest's warnings summary; never an error, even under
+        # filterwarnings = error (this filter is pytest's per-item one, dropped after the item).
+        warnings.simplefilter("always", ConformanceWarning)
+        for text in verdict.warnings:
             ids = "".join(f" [{i}]" for i in verdict.ids)
-            self.warn(ConformanceWarning(f"{self.ref.name}: passed, but your code warned: {text}{ids}"))
+            warnings.warn_explicit(ConformanceWarning(f"{self.ref.name}: passed, but your code warned: {text}{ids}"),
+                                   ConformanceWarning, str(self.path), 1)
 
     def _rerun(self, run: "ConformanceRun") -> str:
         rerun = (f"pytest --target={shlex.quote(run.target)} --suite={run.suite} "
