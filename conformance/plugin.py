@@ -220,6 +220,8 @@ class ReportCollector:
             total = f["passed"] + f["failed"]
             failed = [c["case"] for c in f["cases"] if c["outcome"] not in ("pass", "skip")]
             detail = "" if not failed else " — failing: " + ", ".join(failed[:6]) + (" ..." if len(failed) > 6 else "")
+            if f["misconceptions"]:
+                detail += " — why: " + ", ".join(f["misconceptions"])
             tr.line(f"{f['status'].upper():8} {name:26} {f['passed']:3}/{total:<3}{detail}",
                     green=f["status"] == "pass", red=f["status"] in ("fail", "error"), yellow=f["status"] == "missing")
 

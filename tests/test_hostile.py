@@ -46,16 +46,19 @@ def expectation(file: Path) -> dict:
 
 
 def pasted_oracle() -> str:
-    """The oracle's dlai suite pasted into one file, its imports of the oracle replaced by the pasted
-    numerics: what a student who found the installed package hands in."""
+    """The oracle's dlai suite pasted into one file with the modules it imports (mistakes, numerics,
+    loops), its imports of them removed: what a student who found the installed package hands in."""
     folder = Path(oracle.__file__).parent
-    numerics = (folder / "numerics.py").read_text()
-    dlai = (folder / "dlai.py").read_text().replace("from __future__ import annotations\n", "")
+    dlai = (folder / "dlai.py").read_text()
     shim = ("import types as _types\nnumerics = _types.SimpleNamespace(softmax=softmax, sigmoid=sigmoid)\n"
             "del softmax, sigmoid\n")
-    dlai = dlai.replace("from oracle import numerics\n", "").replace(
-        "from oracle.numerics import dsigmoid_from_output, dtanh_from_output\n", "")
-    return numerics + "\n" + shim + dlai
+
+    def unimported(text: str) -> str:  # the pasted modules' imports of each other, removed
+        return re.sub(r"^from oracle[^\n(]*(\([^)]*\))?\n", "", text.replace("from __future__ import annotations\n", ""),
+                      flags=re.MULTILINE)
+
+    pasted = [unimported((folder / name).read_text()) for name in ("mistakes.py", "numerics.py", "loops.py")]
+    return "from __future__ import annotations\n" + "\n".join(pasted) + "\n" + shim + unimported(dlai)
 
 
 def build_class(folder: Path, out: Path, hostile: bool) -> list[Path]:
