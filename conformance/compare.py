@@ -136,9 +136,9 @@ def compare(output: str, value: Any, want: np.ndarray, rtol: float, atol: float,
     if bad_nan.any():
         idx = tuple(int(i) for i in np.argwhere(bad_nan)[0])
         return Finding("nonfinite", output, f"{int(bad_nan.sum())} of {want.size} elements are not finite; first at {list(idx)}: "
-                                f"got {got64[idx]}, expected {_fmt(want[idx])} — hint: exp overflowed, or every exp in a "
-                                f"column underflowed to 0 and 0/0 followed; shift each column by its own max "
-                                f"(axis=0, keepdims=True) in a softmax, use a stable sigmoid, never log(0)",
+                                f"got {got64[idx]}, expected {_fmt(want[idx])} — hint: an exp overflowed, or a sum of exps "
+                                f"underflowed to 0 and 0/0 or log(0) followed (large inputs need the max-shifted, "
+                                f"stable forms)",
                        [int(i) for i in idx], None, float(want[idx]))
     found = violations(got64, want, rtol, atol)
     if found is None:
