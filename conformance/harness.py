@@ -65,6 +65,7 @@ class Harness:
         self.timed_out_at: dict[str, str] = {}  # function -> the item on which a call of it timed out
         self._own_forward: dict[str, Any] | None = None  # the target forward's outputs behind the current cache
         self._warnings: list[str] = []  # what the target's calls warned, for the current item
+        self._probes_off = False  # set when a probe hung or killed the worker
         self.oracle = fixtures.ORACLES[suite.name]
         self.diagnosis = Diagnosis(suite, self.oracle) if diagnose else None
         self.warn_only = catalogue.profiles()[profile]  # KeyError for an unknown profile: checked by callers
@@ -360,13 +361,17 @@ class Harness:
 
     def _probe(self, spec: Spec):
         """The target's ``spec`` function on other inputs (a differential probe): its outputs by name,
-        or None when it raised or returned something unreadable."""
+        or None when it raised or returned something unreadable. A probe that hangs or crashes the
+        worker ends probing for this target: a hint is never worth another timeout."""
         def probe(inputs: dict[str, np.ndarray]) -> dict[str, Any] | None:
+            if self._probes_off:
+                return None
             try:
                 cache = self._cache(spec, inputs) if spec.backward else None
                 named = self._structure(spec, self._call(self._function(spec.function),
                                                          self._arguments(spec, inputs, cache), "probe"))
-            except _Abort:
+            except _Abort as abort:
+                self._probes_off = self._probes_off or bool(abort.verdict.exit)
                 return None
             return None if isinstance(named, str) else named
         return probe

@@ -10,7 +10,7 @@ nothing parses a message back.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 PASS, FAIL, ERROR, MISSING, SKIP = "pass", "fail", "error", "missing", "skip"
@@ -78,9 +78,6 @@ class Verdict:
             if f.output and f.kind not in ("mutated-input", "warning") and f.output not in seen:
                 seen.append(f.output)
         return seen
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def render(verdict: Verdict) -> str:

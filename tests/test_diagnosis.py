@@ -34,7 +34,19 @@ EXAMPLES = Path(__file__).parent.parent / "examples" / "submissions"
 
 
 def judge(path: Path, suite: str, functions: set[str] | None = None, random_cases: int = 1) -> dict[str, list]:
-    """function -> [(item name, outcome, misconception ids, warnings)] for a target, in-process."""
+    """function -> [(item name, outcome, misconception ids, warnings)] for a target, in-process.
+    The target's module (alice's is named rnn_utils, as the course's helpers) and its folder
+    leave sys.modules and sys.path afterwards: later tests import their own."""
+    modules, search_path = set(sys.modules), list(sys.path)
+    try:
+        return _judge(path, suite, functions, random_cases)
+    finally:
+        for name in set(sys.modules) - modules:
+            del sys.modules[name]
+        sys.path[:] = search_path
+
+
+def _judge(path: Path, suite: str, functions: set[str] | None, random_cases: int) -> dict[str, list]:
     harness = Harness(load_target(str(path)), SUITES[suite])
     found: dict[str, list] = {}
     for ref in harness.items(random_cases):
