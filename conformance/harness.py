@@ -340,6 +340,8 @@ class Harness:
     def _apply_profile(self, spec: Spec, verdict: Verdict) -> Verdict:
         """Under a lenient profile, the findings its ids cover become warnings; with none left
         the item passes (the ids stay, so the student still reads why)."""
+        if not self.warn_only or not verdict.findings:  # the default: nothing to demote, no lookup per item
+            return verdict
         kinds = {kind for entry in catalogue.load(self.suite).for_function(spec.function)
                  if entry.id in self.warn_only for rule in entry.evidence for kind in rule.get("finding", [])}
         demoted = [f for f in verdict.findings if f.kind in kinds]
