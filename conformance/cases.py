@@ -8,13 +8,14 @@ the same ones; their expected values are computed by the oracle here, in the har
 from __future__ import annotations
 
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from conformance import calling, fixtures
 from conformance.recipe import build_inputs
-from conformance.spec import Spec
+from conformance.spec import Spec, Suite
 
 GRADCHECK_CASE = "random_a"  # small dims: finite differences cost 2 forward calls per element
 
@@ -82,8 +83,32 @@ def _spec_draw_for(spec: Spec, path: str) -> dict:
 
 
 def load_inputs_and_expected(spec: Spec, ref: CaseRef, random_seed: int,
-                             manifest: dict[str, str]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """(inputs by path, expected outputs by name) for one item."""
+                             manifest: Mapping[str, str]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """(inputs by path, expected outputs by name) for one item.
+
+    Loaded (or computed by the oracle) once per spec object and kept in ``spec.loaded``: the
+    arrays are shared and read-only; whoever hands them to a target copies them first.
+    """
+    if ref.kind == "random":
+        key: tuple = ("random", ref.case_id, random_seed)
+    else:
+        case_id = GRADCHECK_CASE if ref.kind == "gradcheck" else ref.case_id
+        file = fixtures.fixture_path(spec, case_id)
+        try:
+            stat = file.stat()
+        except OSError:  # missing: load_case says so
+            stat = None
+        # a fixture rewritten, or a manifest that changed, is read again
+        key = ("fixture", case_id, str(file), stat and (stat.st_mtime_ns, stat.st_size),
+               manifest.get(spec.case_key(case_id)))
+    if key not in spec.loaded:
+        spec.loaded[key] = tuple(_read_only(arrays) for arrays in _load(spec, ref, random_seed, manifest))
+    inputs, expected = spec.loaded[key]
+    return dict(inputs), dict(expected)
+
+
+def _load(spec: Spec, ref: CaseRef, random_seed: int,
+          manifest: Mapping[str, str]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     if ref.kind == "random":
         case = random_case(spec, random_seed, hidden_index(ref.case_id))
         inputs = build_inputs(spec, case)
@@ -92,3 +117,20 @@ def load_inputs_and_expected(spec: Spec, ref: CaseRef, random_seed: int,
         return inputs, expected
     case_id = GRADCHECK_CASE if ref.kind == "gradcheck" else ref.case_id
     return fixtures.split(fixtures.load_case(spec, case_id, manifest))
+
+
+def _read_only(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    for value in arrays.values():
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return arrays
+
+
+def preload(suite: Suite, refs: list[CaseRef], random_seed: int, manifest: Mapping[str, str]) -> None:
+    """Load every item's data now, so that grading processes forked later share it. An item
+    whose data cannot be loaded (a missing or tampered fixture) is left to say so when it runs."""
+    for ref in refs:
+        try:
+            load_inputs_and_expected(suite.specs[ref.function], ref, random_seed, manifest)
+        except Exception:  # noqa: BLE001 - reported by the item itself, with its name
+            pass

@@ -29,9 +29,9 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from conformance import catalogue, class_report, grade_reports
+from conformance import cases, catalogue, class_report, fixtures, grade_reports
 from conformance.grade_console import ProgressDisplay
-from conformance.grade_submission import error_for, grade_submission
+from conformance.grade_submission import all_refs, error_for, grade_submission
 from conformance.scoring import SubmissionResult
 from conformance.spec import Suite, load_all
 from conformance.submissions import collect
@@ -212,6 +212,9 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
     if suite is not None and suite not in suites:
         raise GradeError(f"unknown suite {suite!r}; choose one of {sorted(suites)}")
     picked = collect([Path(p) for p in submissions], suites, suite)
+    manifest = fixtures.load_manifest()
+    for name in [suite] if suite else sorted(suites):  # once here, not once per grading process
+        cases.preload(suites[name], all_refs(suites[name], random_cases), random_seed, manifest)
     out = Path(out)
     try:
         grade_reports.prepare_out(out, [s.name for s in picked], force)
