@@ -10,6 +10,7 @@ Never pickle: unpickling what untrusted code produced would run its code.
 from __future__ import annotations
 
 import json
+import math
 import os
 import struct
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 
 ALLOWED_DTYPES = {"<f8", "<f4", "<f2", "<i8", "<i4", "<i2", "|i1", "|u1", "<u2", "<u4", "<u8", "|b1"}
+_ITEMSIZE = {d: np.dtype(d).itemsize for d in ALLOWED_DTYPES}
 _FRAME = struct.Struct("<QQ")  # header length, blob length
 
 
@@ -50,6 +52,12 @@ def encode(value: Any, keep: "callable | None" = None) -> tuple[bytes, bytes]:
 
     def node(v: Any) -> Any:
         nonlocal offset
+        if type(v) is np.ndarray and v.dtype.str in ALLOWED_DTYPES:  # the common case, first
+            data = v.tobytes()  # C order, whatever v's layout
+            chunks.append(data)
+            entry = {"a": [v.dtype.str, list(v.shape), offset, len(data)]}
+            offset += len(data)
+            return entry
         if isinstance(v, Handle):
             return {"h": v.id, "type": v.type_name}
         if isinstance(v, Keep) and keep is not None:
@@ -113,9 +121,11 @@ def decode(header: bytes, blob: bytes, resolve: "callable | None" = None) -> Any
             dtype, shape, start, nbytes = n["a"]
             if dtype not in ALLOWED_DTYPES:
                 raise WireError(f"forbidden dtype {dtype!r}")
-            count = int(np.prod(shape)) if shape else 1
-            if not (0 <= start and start + nbytes <= len(blob) and count * np.dtype(dtype).itemsize == nbytes):
+            if not (isinstance(shape, list) and all(type(d) is int and d >= 0 for d in shape)):
+                raise WireError("malformed shape")
+            if not (0 <= start and start + nbytes <= len(blob) and math.prod(shape) * _ITEMSIZE[dtype] == nbytes):
                 raise WireError("array bytes out of range")
+            count = math.prod(shape)
             return np.frombuffer(blob, dtype=dtype, count=count, offset=start).reshape(shape).copy()
         if "t" in n:
             return tuple(value(x) for x in n["t"])
