@@ -61,6 +61,9 @@ class Evidence:
     findings: list[Finding]
     warnings: list[str]
     probe: Probe | None  # the target's function on other inputs
+    # Names the inputs (item, dtype, seed): the oracle's outputs on them, with or without a
+    # mistake, are then computed once per process (spec.loaded), not once per submission.
+    key: str | None = None
 
 
 def _close(got: Any, want: Any) -> bool:
@@ -113,16 +116,25 @@ class Diagnosis:
         self.suite = suite
         self.oracle = oracle
         self.catalogue = catalogue.load(suite)
+        self._reproduced: dict[str, list[str]] = {}  # function -> ids a variant reproduced, latest first
 
     def explain(self, evidence: Evidence) -> list[Misconception]:
-        entries = self.catalogue.for_function(evidence.spec.function)
-        found = self._tier(entries, evidence, lambda rule: "variant" in rule)
+        function = evidence.spec.function
+        entries = self.catalogue.for_function(function)
+        # A variant that reproduces every output is the explanation: the first found ends the
+        # tier (two mistakes giving the same numbers would be no evidence for either). Ids that
+        # explained this function's other items are tried first: one student, one mistake.
+        recent = self._reproduced.get(function, [])
+        ordered = sorted(entries, key=lambda e: recent.index(e.id) if e.id in recent else len(recent))
+        found = self._tier(ordered, evidence, lambda rule: "variant" in rule, first_only=True)
+        if found:
+            self._reproduced[function] = [found[0].id] + [i for i in recent if i != found[0].id]
         found += self._tier(entries, evidence, lambda rule: ("finding" in rule or "warning" in rule) and not (
             found and set(rule.get("finding", [])) <= EXPLAINABLE_FINDINGS), skip={m.id for m in found})
         return found or self._tier(entries, evidence, lambda rule: "probe" in rule)
 
     def _tier(self, entries: list[catalogue.Entry], ev: Evidence, admits: Callable[[Mapping], bool],
-              skip: set[str] = frozenset()) -> list[Misconception]:
+              skip: set[str] = frozenset(), first_only: bool = False) -> list[Misconception]:
         found = []
         for entry in entries:
             if entry.id in skip:
@@ -136,6 +148,8 @@ class Diagnosis:
                     form = rule.get("variant", "as a probe shows")
                     found.append(Misconception(entry.id, entry.hint.replace("{form}", form), _describe(rule)))
                     break
+            if found and first_only:
+                break
         return found
 
     # ------------------------------------------------------------------ rules
@@ -167,13 +181,23 @@ class Diagnosis:
 
     def _expected(self, ev: Evidence) -> dict[str, np.ndarray]:
         if ev.expected is None:
-            outputs = self._run(ev.spec, ev.inputs, None, switch_forward=False)
+            outputs = self._run(ev.spec, ev.inputs, None, switch_forward=False, key=ev.key)
             ev.expected = {o["name"]: outputs[o["name"]] for o in ev.spec.outputs if o["kind"] != "cache"}
         return ev.expected
 
     def _run(self, spec: Spec, inputs: dict[str, np.ndarray], mistake: tuple[str, str] | None,
-             switch_forward: bool) -> dict[str, Any]:
-        """The oracle's outputs on ``inputs`` by name, with ``mistake`` (id, form) switched on."""
+             switch_forward: bool, key: str | None = None) -> dict[str, Any]:
+        """The oracle's outputs on ``inputs`` by name, with ``mistake`` (id, form) switched on;
+        with a ``key`` naming the inputs, computed once and kept in ``spec.loaded`` (read only)."""
+        if key is None:
+            return self._compute(spec, inputs, mistake, switch_forward)
+        memo = ("diagnosis", key, mistake, switch_forward)
+        if memo not in spec.loaded:
+            spec.loaded[memo] = self._compute(spec, inputs, mistake, switch_forward)
+        return spec.loaded[memo]
+
+    def _compute(self, spec: Spec, inputs: dict[str, np.ndarray], mistake: tuple[str, str] | None,
+                 switch_forward: bool) -> dict[str, Any]:
         switch = (lambda: switched_on(*mistake)) if mistake else nullcontext
         cache = None
         forward = spec.forward_spec()
@@ -203,7 +227,7 @@ class Diagnosis:
         else:  # dlai backwards get the suite's (right) cache; cs231n ones the target's own forward's
             modes = (bool(spec.backward) and spec.backward.get("cache") != "suite",)
         for switch_forward in modes:
-            variant = self._run(spec, ev.inputs, (mistake_id, form), switch_forward)
+            variant = self._run(spec, ev.inputs, (mistake_id, form), switch_forward, key=ev.key)
             if not all(k in ev.got and _close(ev.got[k], variant[k]) for k in expected):
                 continue
             if not all(_close(variant[k], expected[k]) for k in expected):
@@ -221,7 +245,7 @@ class Diagnosis:
         if not caches.cache_layout(spec) or not any(f.kind == "cache" for f in ev.findings):
             return False
         name = calling.cache_output_name(spec)
-        right = self._run(spec, ev.inputs, None, switch_forward=False)[name]
+        right = self._run(spec, ev.inputs, None, switch_forward=False, key=ev.key)[name]
         if not caches.cache_problems(spec, self.suite, variant[name], right, MATCH_RTOL, MATCH_ATOL):
             return False  # the mistake leaves the cache as it should be: no evidence
         return not caches.cache_problems(spec, self.suite, ev.got.get(name), variant[name], MATCH_RTOL, MATCH_ATOL)
