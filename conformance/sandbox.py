@@ -24,6 +24,7 @@ import os
 import resource
 import signal
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,6 +117,28 @@ def pids_cgroup(name: str) -> Path | None:
     """Where this worker's pids cgroup lives (None: no pids controller)."""
     root = _pids_root()
     return root / name if root else None
+
+
+PIDS_GROUP_PREFIX = "rnn-conformance-"
+STALE_GROUP_S = 120  # an empty group this old was left by a grader that was killed
+
+
+def sweep_stale_pids_cgroups() -> None:
+    """Remove our empty pids cgroups left by graders that were killed before cleaning up
+    (rmdir refuses a group that still holds a process; a young one may be about to)."""
+    root = _pids_root()
+    if root is None:
+        return
+    try:
+        groups = list(root.glob(f"{PIDS_GROUP_PREFIX}*"))
+    except OSError:
+        return
+    for group in groups:
+        try:
+            if time.time() - group.stat().st_mtime > STALE_GROUP_S:
+                group.rmdir()
+        except OSError:
+            pass
 
 
 def join_pids_cgroup(group: Path, limit: int) -> bool:

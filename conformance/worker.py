@@ -12,7 +12,7 @@ and asks it over a Unix socket for workers. For each request the template forks:
 - C: the worker: confined (sandbox.confine), imports the submission, then answers calls.
 
 Requests and replies are framed JSON + raw array bytes (wire.py), never pickles.
-Operations are a closed list: ``call``, ``call_perturbed``, ``exit``.
+Operations are a closed list: ``call``, ``call_perturbed``, ``call_many``, ``exit``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import secrets
 import signal
 import socket
 import struct
@@ -64,6 +65,27 @@ def _perturbed(base: list, at: list[list], value: np.ndarray) -> list:
         else:
             args[location[0]][location[1]] = value.copy()
     return args
+
+
+def _snapshot(arg: Any) -> Any:
+    """A copy of an argument's arrays (an array, or a dict's), to tell afterwards what a call changed."""
+    if isinstance(arg, np.ndarray):
+        return arg.copy()
+    if isinstance(arg, dict):
+        return {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in arg.items()}
+    return None
+
+
+def _changed(arg: Any, before: Any) -> bool:
+    """Whether the call changed the array or dict ``arg`` in place (bit for bit: NaNs too)."""
+    if isinstance(arg, np.ndarray):
+        return not (isinstance(before, np.ndarray) and arg.dtype == before.dtype and arg.shape == before.shape
+                    and arg.tobytes() == before.tobytes())
+    if isinstance(arg, dict):
+        return (not isinstance(before, dict) or arg.keys() != before.keys()
+                or any(_changed(v, before[k]) if isinstance(before[k], np.ndarray) else v is not before[k]
+                       for k, v in arg.items()))
+    return False
 
 
 def _warning_texts(caught: list) -> list[str]:
@@ -154,7 +176,7 @@ def serve(job: dict, requests: int, replies: int) -> None:
             continue
         if request["op"] == "exit":
             os._exit(0)
-        if request["op"] not in ("call", "call_perturbed"):
+        if request["op"] not in ("call", "call_perturbed", "call_many"):
             reply({"protocol_error": f"unknown operation {request['op']!r}"})
             continue
         with warnings.catch_warnings(record=True) as caught:
@@ -163,13 +185,16 @@ def serve(job: dict, requests: int, replies: int) -> None:
                 fn = getattr(module, request["function"])
                 if request["op"] == "call_perturbed":  # gradient checks: many calls, one round trip
                     result = [fn(*_perturbed(request["args"], request["at"], point)) for point in request["points"]]
+                elif request["op"] == "call_many":
+                    result = [fn(*args) for args in request["calls"]]
                 else:
+                    before = [_snapshot(a) for a in request["args"]]
                     result = fn(*request["args"])
             except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt... are verdicts too
                 reply({"raised": [type(exc).__name__, str(exc), _target_frames_only(exc, file)]})
                 continue
         texts = _warning_texts(caught)
-        if request["op"] == "call_perturbed":
+        if request["op"] in ("call_perturbed", "call_many"):
             positions = request.get("keep")
             if positions is not None:  # drop what the caller will not read (caches): less to send
                 result = [tuple(x if i in positions else None for i, x in enumerate(r)) if type(r) is tuple else r
@@ -179,8 +204,8 @@ def serve(job: dict, requests: int, replies: int) -> None:
         caches = request.get("caches") or []
         if caches and type(result) is tuple:  # caches stay here; the grader gets handles
             result = tuple(wire.Keep(x) if i in caches else x for i, x in enumerate(result))
-        # Arrays and dicts come back so the grader sees in-place changes; caches passed in do not.
-        after = [a if isinstance(a, (np.ndarray, dict)) else None for a in request["args"]]
+        # Arrays and dicts the call changed in place come back, so the grader sees it; None: unchanged.
+        after = [a if _changed(a, b) else None for a, b in zip(request["args"], before)]
         try:
             reply({"result": result, "args_after": after, "warnings": texts})
         except BaseException as exc:  # noqa: BLE001 - e.g. a lying __array__ that raises
@@ -240,7 +265,7 @@ def _start(job: dict, fds: list[int]) -> None:
     os.setsid()
     sandbox.libc_prctl_pdeathsig()
     uid, gid = os.geteuid(), os.getegid()  # before unshare: inside an unmapped namespace they read 65534
-    group = sandbox.pids_cgroup(f"rnn-conformance-{os.getpid()}") if uid == 0 else None
+    group = sandbox.pids_cgroup(job["pids_group"]) if uid == 0 else None
     if uid != 0:
         bound = f"at most {sandbox.MAX_PROCESSES} processes (RLIMIT_NPROC)"
     elif group is not None and sandbox.join_pids_cgroup(group, sandbox.MAX_PROCESSES + 2):
@@ -285,6 +310,7 @@ def main(control_fd: int) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the As it forks are reaped by the kernel
     sandbox.libc_prctl_pdeathsig()
     groups: list = []
+    sandbox.sweep_stale_pids_cgroups()
     while True:
         try:
             message, fds, _, _ = socket.recv_fds(control, 1 << 20, 4)
@@ -298,6 +324,8 @@ def main(control_fd: int) -> None:
                 time.sleep(0.05)
             os._exit(0)
         job = json.loads(message)
+        # Unique, not the worker's pid: a group left by a killed grader may bear any pid's name.
+        job["pids_group"] = f"{sandbox.PIDS_GROUP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}"
         if job["target"].endswith(".ipynb"):  # once per template, not once per worker (~0.2 s)
             import nbformat  # noqa: F401
         pid = os.fork()
@@ -310,5 +338,5 @@ def main(control_fd: int) -> None:
         for fd in fds:
             os.close(fd)
         control.sendall(json.dumps({"pid": pid}).encode())
-        group = sandbox.pids_cgroup(f"rnn-conformance-{pid}") if os.geteuid() == 0 else None
+        group = sandbox.pids_cgroup(job["pids_group"]) if os.geteuid() == 0 else None
         groups = _sweep(groups) + ([group] if group else [])

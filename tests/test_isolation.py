@@ -1,12 +1,13 @@
 """The isolated worker's protocol: caches stay in the worker, the grader holds handles."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conformance import wire
+from conformance import sandbox, wire
 from conformance.harness import Harness
 from conformance.isolation import IsolatedTarget
 from conformance.spec import load_suite
@@ -54,3 +55,34 @@ def test_isolated_gradient_checks_give_the_in_process_verdicts(name: str, suite:
         isolated_target.close()
     assert got == expected
     assert {"pass", "fail"} & set(expected.values()), "no gradient check ran to a verdict"
+
+
+PIDS_ROOT = sandbox._pids_root()
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or PIDS_ROOT is None, reason="the pids cgroup bounds root's workers only")
+def test_every_worker_is_bounded_beside_groups_a_killed_grader_left() -> None:
+    """A grader killed mid-run leaves its empty pids cgroups behind. A new worker whose group
+    was named after its pid, and found that name taken, ran with no process bound."""
+    last = int(Path("/proc/sys/kernel/ns_last_pid").read_text())
+    left = [PIDS_ROOT / f"{sandbox.PIDS_GROUP_PREFIX}{pid}" for pid in range(last + 1, last + 400)]
+    for group in left:
+        group.mkdir(exist_ok=True)
+    try:
+        for _ in range(3):
+            target = IsolatedTarget(CS231N_FILE, timeout=10)
+            try:
+                assert "(pids cgroup)" in target.sandbox, target.sandbox
+            finally:
+                target.close()
+        young = PIDS_ROOT / f"{sandbox.PIDS_GROUP_PREFIX}test-young"
+        young.mkdir()
+        os.utime(left[0], (0, 0))  # long ago
+        sandbox.sweep_stale_pids_cgroups()
+        assert not left[0].exists(), "an old empty group was not swept"
+        assert young.exists(), "a group made a moment ago may be about to get its process: not swept"
+        young.rmdir()
+    finally:
+        for group in left:
+            if group.exists():
+                group.rmdir()
