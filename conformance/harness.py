@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import warnings
+import zlib
 from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
@@ -25,6 +26,10 @@ from conformance.target import _target_frames_only, load_info, target_file
 from conformance.verdict import ERROR, FAIL, MISSING, PASS, SKIP, Finding, Verdict
 
 GRADCHECK_TOLERANCE = 1e-6  # normwise relative error; a right float64 backward is ~1e-9
+# Random directions (in all the inputs at once) of the own-pair check, gradcheck.directional_error:
+# a gradient off by a relative r slips through with probability ~ (1e-6 / r)^k; only when it fails
+# is every input checked element by element (which decides, and says where). 0: always per element.
+GRADCHECK_DIRECTIONS = 4
 
 
 class GraderOutOfMemory(Exception):
@@ -66,6 +71,8 @@ class Harness:
         self._own_forward: dict[str, Any] | None = None  # the target forward's outputs behind the current cache
         self._warnings: list[str] = []  # what the target's calls warned, for the current item
         self._probes_off = False  # set when a probe hung or killed the worker
+        self.gradcheck_directions = GRADCHECK_DIRECTIONS
+        self._item_key: str | None = None  # see run()
         self.oracle = fixtures.ORACLES[suite.name]
         self.diagnosis = Diagnosis(suite, self.oracle) if diagnose else None
         self.warn_only = catalogue.profiles()[profile]  # KeyError for an unknown profile: checked by callers
@@ -115,6 +122,8 @@ class Harness:
                                        f"items that call it were skipped", culprit=stuck[0],
                            details={"skipped_after_timeout": stuck[0]})
         self._warnings = []
+        # names the item's inputs for the diagnosis's memo (float32 casts them: not memoised)
+        self._item_key = f"{ref.name}|seed {self.random_seed}" if self.dtype == "float64" else None
         verdict = self._run(ref)
         if verdict.timeout:
             self.note_timeout(verdict.culprit or ref.function, ref)
@@ -134,7 +143,8 @@ class Harness:
             verdict = abort.verdict
             if self.diagnosis and verdict.findings:  # e.g. a forward whose return structure is wrong
                 verdict.misconceptions = self.diagnosis.explain(Evidence(
-                    spec, "aborted", inputs, None, None, verdict.findings, list(self._warnings), None))
+                    spec, "aborted", inputs, None, None, verdict.findings, list(self._warnings), None,
+                    self._item_key))
             return verdict
         except fixtures.FixtureError as exc:
             return Verdict(ERROR, note=f"conformance data problem (not your code): {exc}")
@@ -198,6 +208,15 @@ class Harness:
             return self._call(lambda: self.module.call_perturbed(spec.function, self._arguments(spec, inputs), at,
                                                                  np.stack(points), keep), [], what, spec.function)
         return [self._call(fn, self._arguments(spec, {**inputs, path: x}), what, spec.function) for x in points]
+
+    def _calls_on(self, fn, spec: Spec, points: list[dict[str, np.ndarray]], what: str) -> list:
+        """The target's ``spec`` function ``fn`` on each of ``points`` (inputs by path); an isolated
+        target runs them all in one request."""
+        if isinstance(self.module, IsolatedTarget):
+            keep = [i for i, item in enumerate(spec.outputs) if item["kind"] != "cache"]
+            calls = [self._arguments(spec, inputs) for inputs in points]
+            return self._call(lambda: self.module.call_many(spec.function, calls, keep), [], what, spec.function)
+        return [self._call(fn, self._arguments(spec, inputs), what, spec.function) for inputs in points]
 
     def _named(self, spec: Spec, result: Any) -> dict[str, Any]:
         """_structure, or stop this item with its message."""
@@ -331,10 +350,11 @@ class Harness:
         if self.diagnosis and forward_findings:  # the cause is the forward's: a backward-only mistake can't be told
             verdict.misconceptions = self.diagnosis.explain(Evidence(
                 spec.forward_spec(), "value", inputs, None, self._own_forward, forward_findings,
-                list(self._warnings), None))
+                list(self._warnings), None, self._item_key))
         elif self.diagnosis and (findings or self._warnings):
             verdict.misconceptions = self.diagnosis.explain(Evidence(
-                spec, "value", inputs, expected, named, findings, list(self._warnings), self._probe(spec)))
+                spec, "value", inputs, expected, named, findings, list(self._warnings), self._probe(spec),
+                self._item_key))
         return self._apply_profile(spec, verdict)
 
     def _apply_profile(self, spec: Spec, verdict: Verdict) -> Verdict:
@@ -455,14 +475,31 @@ class Harness:
             return [loss_value(self._named(loss_spec, r)) for r in results]
 
         findings, errors = [], {}
+        analytics = {grad_name: compare.as_numeric_array(grads[grad_name]) for grad_name in wrt}
         for grad_name, input_path in wrt.items():
-            analytic = compare.as_numeric_array(grads[grad_name])
-            numeric = gradcheck.numerical_gradient_batch(lambda xs: losses(input_path, xs), inputs[input_path])
-            if isinstance(analytic, str) or analytic.shape != numeric.shape:
+            analytic, wanted = analytics[grad_name], inputs[input_path].shape
+            if isinstance(analytic, str) or analytic.shape != wanted:
                 got = analytic if isinstance(analytic, str) else f"shape {analytic.shape}"
                 findings.append(Finding("gradient", grad_name, f"cannot compare with d loss / d {input_path} of shape "
-                                                               f"{numeric.shape}: {got}"))
-                continue
+                                                               f"{wanted}: {got}"))
+        if not findings and self.gradcheck_directions:  # 2 k calls for all inputs; per element only to localise
+            rng = np.random.default_rng([self.random_seed, zlib.crc32(spec.function.encode())])
+
+            def joint_losses(points: list[dict[str, np.ndarray]]) -> list[float]:
+                results = self._calls_on(loss_fn, loss_spec, [{**inputs, **point} for point in points],
+                                         f"your `{loss_spec.function}`")
+                return [loss_value(self._named(loss_spec, r)) for r in results]
+
+            err = gradcheck.directional_error({path: analytics[g] for g, path in wrt.items()}, joint_losses,
+                                              {path: inputs[path] for path in wrt.values()},
+                                              self.gradcheck_directions, rng)
+            if err <= GRADCHECK_TOLERANCE:
+                return Verdict(PASS, details={"errors": {"directional": err}})
+        for grad_name, input_path in wrt.items():
+            analytic = analytics[grad_name]
+            if isinstance(analytic, str) or analytic.shape != inputs[input_path].shape:
+                continue  # said above
+            numeric = gradcheck.numerical_gradient_batch(lambda xs: losses(input_path, xs), inputs[input_path])
             err = gradcheck.normwise_relative_error(analytic, numeric)
             errors[grad_name] = err
             if not err <= GRADCHECK_TOLERANCE:
@@ -481,10 +518,11 @@ class Harness:
         if self.diagnosis:
             found = self.diagnosis.explain(Evidence(
                 spec, "gradcheck", {**inputs, **upstream} if spec.backward else inputs, None, grads,
-                verdict.findings, list(self._warnings), None))
+                verdict.findings, list(self._warnings), None, self._item_key))
             if forward_findings:  # the forward this check differentiates is wrong: why, if known
                 found += [m for m in self.diagnosis.explain(Evidence(forward, "value", inputs, None, first,
-                                                                     forward_findings, list(self._warnings), None))
+                                                                     forward_findings, list(self._warnings), None,
+                                                                     self._item_key))
                           if m.id not in {f.id for f in found}]
             verdict.misconceptions = found
         return verdict

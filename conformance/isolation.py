@@ -145,6 +145,11 @@ class _Template:
         return int(json.loads(answer)["pid"])
 
 
+def start_template() -> None:
+    """Start this process's worker template now, so that it boots while we do other work."""
+    _Template.get()
+
+
 _GRADER_OOM = ("not graded: the worker ran out of memory in the grader's own code, not yours "
                "(the limit is {mb} MB): raise --memory-mb")
 
@@ -367,6 +372,12 @@ class IsolatedTarget:
         request = {"op": "call_perturbed", "function": function, "args": args, "at": at, "points": points, "keep": keep}
         return self._request(request, self.timeout * max(1.0, len(points) / 100))["results"]
 
+    def call_many(self, function: str, calls: list[list], keep: list[int]) -> list:
+        """function(*args) for each argument list of ``calls``, in one request (a directional
+        gradient check's few calls); the timeout grows with their number. keep: as for call_perturbed."""
+        request = {"op": "call_many", "function": function, "calls": calls, "keep": keep}
+        return self._request(request, self.timeout * max(1.0, len(calls) / 100))["results"]
+
     def call(self, function: str, args: list, caches_by_value: bool | None = None) -> Any:
         """function(*args) in the worker; its caches stay there as handles unless caches_by_value
         (None: as set by ``with caches_by_value()``): then they come back as data, as they were
@@ -374,7 +385,9 @@ class IsolatedTarget:
         by_value = self._caches_by_value if caches_by_value is None else caches_by_value
         caches = [] if by_value else self.cache_positions.get(function, [])
         reply = self._request({"op": "call", "function": function, "args": args, "caches": caches}, self.timeout)
-        _copy_back(args, reply["args_after"])
+        for local, after in zip(args, reply["args_after"]):
+            if after is not None:  # None: the call left it as it was
+                _copy_back(local, after)
         return reply["result"]
 
     def _request(self, request: dict, timeout: float) -> dict:

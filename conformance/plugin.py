@@ -72,6 +72,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if not target:
         return
     # Imported lazily: an ordinary pytest run (no --target) pays nothing for this plugin.
+    if not config.getoption("in_process"):
+        from conformance.isolation import start_template
+
+        start_template()  # the worker's interpreter boots (~0.25 s) while the spec loads
     from conformance import paths
     from conformance.harness import Harness
     from conformance.spec import SpecError, load_all
