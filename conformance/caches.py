@@ -97,8 +97,13 @@ def _conforms(got: Any, want: Any, rtol: float, atol: float) -> bool:
     one vector. False sends the cache to the detailed walk, which then says what is wrong."""
     got_leaves: list[np.ndarray] = []
     want_leaves: list[np.ndarray] = []
+    done: set[tuple[int, int]] = set()  # (got, expected) pairs already gathered: the weights dict of every step
 
     def gather(g: Any, w: Any) -> bool:
+        if (id(g), id(w)) in done:
+            return True
+        if isinstance(w, Mapping) or type(w) is np.ndarray:
+            done.add((id(g), id(w)))
         if isinstance(w, (tuple, list)):
             return (isinstance(g, (tuple, list)) and len(g) == len(w)
                     and all(gather(a, b) for a, b in zip(g, w)))

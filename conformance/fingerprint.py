@@ -71,9 +71,8 @@ def source_fingerprints(source: str) -> dict[str, str]:
     for statement in tree.body:
         if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
-        module = ast.fix_missing_locations(ast.Module(body=[statement], type_ignores=[]))
         try:
-            code = compile(module, "<submission>", "exec", dont_inherit=True)
+            code = compile(ast.Module(body=[statement], type_ignores=[]), "<submission>", "exec", dont_inherit=True)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         for fn_code in _function_codes(code):
@@ -87,7 +86,7 @@ def _drop_docstrings(body: list[ast.stmt]) -> None:
     """Remove the docstring of every function in ``body``, its classes and its functions."""
     for node in body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_docstring(node.body[0]):
-            node.body = node.body[1:] or [ast.Pass()]
+            node.body = node.body[1:] or [ast.copy_location(ast.Pass(), node.body[0])]
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             _drop_docstrings(node.body)
 

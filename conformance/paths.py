@@ -7,6 +7,7 @@ A built wheel carries copies under ``conformance/_data/``; those are read-only t
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 CODE_SUFFIXES = (".py", ".ipynb")  # the files that hold a submission's code
@@ -14,6 +15,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 _CHECKOUT = _PACKAGE_DIR.parent
 
 
+@functools.cache  # asked once per item: the answer does not change while we run
 def is_source_checkout() -> bool:
     """True when running from a repository checkout (its ``pyproject.toml`` beside ``spec/``)."""
     return (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "spec" / "schema.json").is_file()

@@ -4,6 +4,7 @@ A message is a JSON tree plus one blob of raw array bytes. Arrays travel as
 ``{"a": [dtype, shape, offset, nbytes]}`` with the dtype checked against an allow-list
 and rebuilt with ``np.frombuffer``; tuples, lists and dicts with string keys are tagged
 nodes; anything else stays in the worker and crosses as a handle ``{"h": id, "type": name}``.
+An array or dict that occurs twice is sent once (``{"r": k}`` refers back to it).
 Never pickle: unpickling what untrusted code produced would run its code.
 """
 
@@ -46,18 +47,35 @@ class Keep:
 
 
 def encode(value: Any, keep: "callable | None" = None) -> tuple[bytes, bytes]:
-    """(header, blob). keep(obj) -> handle id, for values that are not plain data (worker side)."""
+    """(header, blob). keep(obj) -> handle id, for values that are not plain data (worker side).
+
+    An array or dict met again (the same object: a weights dict in every step's cache) is sent
+    once; later places refer to it as ``{"r": k}``, the k-th array or dict node, so the receiver
+    gets one object in all those places too."""
     chunks: list[bytes] = []
     offset = 0
+    nodes = 0  # array and dict nodes so far: what {"r": k} counts
+    seen: dict[int, int] = {}  # id of an array or dict of ``value`` itself -> its node number
+    inside: set[int] = set()  # the dicts being encoded: met again, a cycle
+
+    def array(v: np.ndarray) -> dict:
+        nonlocal offset, nodes
+        data = v.tobytes()  # C order, whatever v's layout
+        chunks.append(data)
+        entry = {"a": [v.dtype.str, list(v.shape), offset, len(data)]}
+        offset += len(data)
+        nodes += 1
+        return entry
 
     def node(v: Any) -> Any:
-        nonlocal offset
+        nonlocal nodes
+        if id(v) in seen and (type(v) is np.ndarray or type(v) is dict):
+            if id(v) in inside:
+                raise WireError("cannot send a dict that contains itself")
+            return {"r": seen[id(v)]}
         if type(v) is np.ndarray and v.dtype.str in ALLOWED_DTYPES:  # the common case, first
-            data = v.tobytes()  # C order, whatever v's layout
-            chunks.append(data)
-            entry = {"a": [v.dtype.str, list(v.shape), offset, len(data)]}
-            offset += len(data)
-            return entry
+            seen[id(v)] = nodes
+            return array(v)
         if isinstance(v, Handle):
             return {"h": v.id, "type": v.type_name}
         if isinstance(v, Keep) and keep is not None:
@@ -67,24 +85,25 @@ def encode(value: Any, keep: "callable | None" = None) -> tuple[bytes, bytes]:
         if isinstance(v, (int, float)) and type(v) in (int, float, bool):
             return v
         if isinstance(v, np.generic) and v.dtype.str in ALLOWED_DTYPES:
-            v = np.asarray(v)
-        if isinstance(v, np.ndarray) and v.dtype.str in ALLOWED_DTYPES:
-            data = np.ascontiguousarray(v).tobytes()
-            chunks.append(data)
-            entry = {"a": [v.dtype.str, list(v.shape), offset, len(data)]}
-            offset += len(data)
-            return entry
+            return array(np.asarray(v))  # a temporary: never looked up by id
+        if isinstance(v, np.ndarray) and v.dtype.str in ALLOWED_DTYPES:  # a subclass: sent as a plain array
+            return array(np.asarray(v))
         if type(v) is tuple:
             return {"t": [node(x) for x in v]}
         if type(v) is list:
             return {"l": [node(x) for x in v]}
         if type(v) is dict and all(type(k) is str for k in v):
-            return {"d": {k: node(x) for k, x in v.items()}}
+            seen[id(v)] = nodes  # numbered before its items, as decode() numbers them
+            nodes += 1
+            inside.add(id(v))
+            entry = {"d": {k: node(x) for k, x in v.items()}}
+            inside.discard(id(v))
+            return entry
         if keep is None:
             raise WireError(f"cannot send a {type(v).__name__}")
         converted = _as_array(v)
         if converted is not None:
-            return node(converted)
+            return array(converted)
         return {"h": keep(v), "type": type(v).__name__}
 
     tree = node(value)
@@ -112,6 +131,8 @@ def decode(header: bytes, blob: bytes, resolve: "callable | None" = None) -> Any
     except (ValueError, UnicodeDecodeError) as exc:
         raise WireError(f"malformed header: {exc}") from None
 
+    made: list[Any] = []  # array and dict nodes in order, for {"r": k}
+
     def value(n: Any) -> Any:
         if n is None or isinstance(n, (bool, int, float, str)):
             return n
@@ -123,16 +144,25 @@ def decode(header: bytes, blob: bytes, resolve: "callable | None" = None) -> Any
                 raise WireError(f"forbidden dtype {dtype!r}")
             if not (isinstance(shape, list) and all(type(d) is int and d >= 0 for d in shape)):
                 raise WireError("malformed shape")
-            if not (0 <= start and start + nbytes <= len(blob) and math.prod(shape) * _ITEMSIZE[dtype] == nbytes):
+            if not (type(start) is int and 0 <= start and start + nbytes <= len(blob)
+                    and math.prod(shape) * _ITEMSIZE[dtype] == nbytes):
                 raise WireError("array bytes out of range")
-            count = math.prod(shape)
-            return np.frombuffer(blob, dtype=dtype, count=count, offset=start).reshape(shape).copy()
+            made.append(np.frombuffer(blob, dtype=dtype, count=math.prod(shape), offset=start).reshape(shape).copy())
+            return made[-1]
+        if "r" in n:
+            k = n["r"]
+            if type(k) is not int or not 0 <= k < len(made):
+                raise WireError("reference to no earlier array or dict")
+            return made[k]
         if "t" in n:
             return tuple(value(x) for x in n["t"])
         if "l" in n:
             return [value(x) for x in n["l"]]
         if "d" in n:
-            return {str(k): value(x) for k, x in n["d"].items()}
+            out: dict[str, Any] = {}
+            made.append(out)
+            out.update((str(k), value(x)) for k, x in n["d"].items())
+            return out
         if "h" in n:
             return resolve(int(n["h"])) if resolve else Handle(int(n["h"]), str(n.get("type", "object")))
         raise WireError("unknown node")
