@@ -1,9 +1,9 @@
 """Cost of the class report (``class_report.write_report``: report.html and its figures) at
 the end of ``rnn-conformance grade``.
 
-The class: the known-mistake corpus (tests/mistakes/, both suites, interleaved) plus the
-seeds, the bundled examples that return, and a file that cannot be imported: ~100
-submissions, mixed, with real failure reasons. It is graded once, in-process, without a
+The class: the bundled examples that return, the seeds, a file that cannot be imported, then
+the known-mistake corpus (tests/mistakes/, both suites, interleaved): 100 submissions by
+default, mixed, with real failure reasons. It is graded once, in-process, without a
 report; its summary and results are saved as JSON (``--save``) and can be reused (``--data``)
 so that two versions of the code draw the same class.
 
@@ -68,7 +68,7 @@ print(json.dumps({"code": str(code), "import": imported, "first": first, "warm":
 
 
 def build_class(size: int, scratch: Path) -> list[Path]:
-    """~size submissions: the seeds and examples, then corpus mutants of both suites, alternating."""
+    """size submissions: the examples and seeds, then corpus mutants of both suites, alternating."""
     sys.path.insert(0, str(ROOT / "tests"))
     from mistakes import corpus
 
@@ -78,7 +78,7 @@ def build_class(size: int, scratch: Path) -> list[Path]:
     folder = scratch / "class"
     for mutant in mixed[:max(0, size - len(picked))]:
         picked.append(corpus.target(mutant, folder))
-    return picked
+    return picked[:size]
 
 
 def grade_class(size: int, scratch: Path) -> dict:
