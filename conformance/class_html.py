@@ -15,6 +15,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from conformance.class_figures import heat_colour
+
 _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 _CSS = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2430;
@@ -55,18 +57,20 @@ def _n(count: int, noun: str) -> str:
 
 
 def _heat(rate: float) -> str:
-    """A cell colour on a red (0%) .. yellow .. green (100%) scale, as in the heatmap figure."""
-    return f"background: hsl({120 * rate:.0f}, 65%, 78%)"
+    """A cell colour on the heatmap figure's scale (red 0% .. yellow .. green 100%)."""
+    return f"background: {heat_colour(rate)}"
 
 
-def _figure(path: str, png: bytes, alt: str) -> str:
-    data = base64.b64encode(png).decode("ascii")
-    return (f'<figure><img src="data:image/png;base64,{data}" alt="{_e(alt)}">'
+def _figure(path: str, svg: bytes, alt: str) -> str:
+    # An <img>, not inline <svg>: an image's SVG runs no script and loads nothing, keeps its
+    # alt text, and is the same bytes as the file beside the page.
+    data = base64.b64encode(svg).decode("ascii")
+    return (f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{_e(alt)}">'
             f'<figcaption>Also saved as <a href="{_e(path)}">{_e(path)}</a>; the table has the same numbers.'
             f'</figcaption></figure>')
 
 
-def _scores(suite: dict[str, Any], png: bytes) -> str:
+def _scores(suite: dict[str, Any], svg: bytes) -> str:
     metrics = (("graded", "graded submissions", str(suite["graded"])),
                ("mean_score", "mean score", _score(suite["mean_score"])),
                ("median_score", "median", _score(suite["median_score"])),
@@ -78,12 +82,12 @@ def _scores(suite: dict[str, Any], png: bytes) -> str:
     bins = "".join(f"<tr><td class='num'>{b['low']:.4g}–{b['high']:.4g}</td><td class='num' data-bin='{k}'>"
                    f"{b['count']}</td></tr>" for k, b in enumerate(suite["bins"]))
     return (f"<h3>Scores</h3><table class='metrics'><tr>{head}</tr><tr>{cells}</tr></table><div class='row'>"
-            + _figure(suite["figures"]["score_distribution"], png, f"Histogram of the {suite['name']} scores")
+            + _figure(suite["figures"]["score_distribution"], svg, f"Histogram of the {suite['name']} scores")
             + f"<table class='bins'><caption>Submissions per score range</caption><tr><th scope='col'>score</th>"
               f"<th scope='col' class='num'>submissions</th></tr>{bins}</table></div>")
 
 
-def _functions(suite: dict[str, Any], png: bytes) -> str:
+def _functions(suite: dict[str, Any], svg: bytes) -> str:
     rows = []
     for name in suite["function_names"]:
         f = suite["functions"][name]
@@ -93,13 +97,13 @@ def _functions(suite: dict[str, Any], png: bytes) -> str:
                     f"<td class='num' data-col='pass_rate'>{_pct(f['pass_rate'])}</td>"
                     f"<td class='num' data-col='mean_earned'>{f['mean_earned']:.2f}</td></tr>")
     return ("<h3>Pass rate per function</h3><div class='row'>"
-            + _figure(suite["figures"]["function_pass_rates"], png, f"Bar chart of {suite['name']} pass rates")
+            + _figure(suite["figures"]["function_pass_rates"], svg, f"Bar chart of {suite['name']} pass rates")
             + "<table class='functions'><tr><th scope='col'>function</th><th scope='col' class='num'>points</th>"
               "<th scope='col' class='num'>full marks</th><th scope='col' class='num'>pass rate</th>"
               "<th scope='col' class='num'>mean points</th></tr>" + "".join(rows) + "</table></div>")
 
 
-def _cases(suite: dict[str, Any], png: bytes) -> str:
+def _cases(suite: dict[str, Any], svg: bytes) -> str:
     head = "".join(f"<th scope='col'>{_e(c)}</th>" for c in suite["case_columns"])
     rows = []
     for name in suite["function_names"]:
@@ -113,7 +117,7 @@ def _cases(suite: dict[str, Any], png: bytes) -> str:
                              f"title='{c['passed']} of {c['graded']} passed'>{_pct(c['pass_rate'], 0)}</td>")
         rows.append(f"<tr data-function='{_e(name)}'><th scope='row'>{_e(name)}</th>{''.join(cells)}</tr>")
     return ("<h3>Pass rate per item (function × case)</h3>"
-            + _figure(suite["figures"]["case_pass_rates"], png, f"Heatmap of {suite['name']} pass rates per item")
+            + _figure(suite["figures"]["case_pass_rates"], svg, f"Heatmap of {suite['name']} pass rates per item")
             + "<p class='note'>hidden_<i>k</i>: the hidden random cases; gradcheck: the gradient check of the "
               "submission's own forward and backward; · : no such case for that function.</p>"
             + "<details><summary>The same numbers as a table</summary><div class='scroll'>"
@@ -157,9 +161,9 @@ def _misconceptions(suite: dict[str, Any]) -> str:
 
 
 def _suite(suite: dict[str, Any], figures: dict[str, bytes]) -> str:
-    png = {fig: figures[path] for fig, path in suite["figures"].items()}
-    parts = [_scores(suite, png["score_distribution"]), _functions(suite, png["function_pass_rates"]),
-             _cases(suite, png["case_pass_rates"]), _misconceptions(suite), _reasons(suite)]
+    svg = {fig: figures[path] for fig, path in suite["figures"].items()}
+    parts = [_scores(suite, svg["score_distribution"]), _functions(suite, svg["function_pass_rates"]),
+             _cases(suite, svg["case_pass_rates"]), _misconceptions(suite), _reasons(suite)]
     return (f"<section id='suite-{_e(suite['name'])}' data-suite='{_e(suite['name'])}'>"
             f"<h2>{_e(suite['name'])} suite</h2>" + "".join(parts) + "</section>")
 
@@ -200,7 +204,7 @@ def _submissions(data: dict[str, Any]) -> str:
 
 
 def render(data: dict[str, Any], figures: dict[str, bytes]) -> str:
-    """The page, from class_report.report_data and the PNG bytes keyed by their path under --out."""
+    """The page, from class_report.report_data and the figures' SVG bytes keyed by their path under --out."""
     n = data["submissions"]
     nav = "".join(f"<a href='#suite-{_e(s['name'])}'>{_e(s['name'])}</a>" for s in data["suites"])
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

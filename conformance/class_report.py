@@ -1,4 +1,4 @@
-"""The class report: ``OUT/report.html``, one self-contained page, and its figures as PNG
+"""The class report: ``OUT/report.html``, one self-contained page, and its figures as SVG
 files in ``OUT/report/``.
 
 Its numbers come from summary.json's dict (scores, pass rates, timings, timeouts) and, for
@@ -8,9 +8,9 @@ same numbers (readable without the picture, and testable).
 
 Everything a submission controls (its name, file name, messages) is HTML-escaped; the page
 has no script and a Content-Security-Policy that allows nothing but inline styles and
-``data:`` images, so it makes no request of any kind. matplotlib is imported only when a
-report is drawn (``conformance.class_figures``), at the end of a run: the grading processes,
-forked before that, never load it.
+``data:`` images, so it makes no request of any kind. The figures are SVG written by our
+own small code (``conformance.class_figures``): no plotting library is imported, in the
+grading processes or at the end of a run.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from conformance import catalogue, class_html, grade_reports
+from conformance import catalogue, class_figures, class_html, grade_reports
 from conformance.scoring import EARNS, ItemResult, SubmissionResult
 from conformance.spec import SUITES
 
 REPORT_HTML = "report.html"
-FIGURES_DIR = "report"  # OUT/report/<suite>_<figure>.png; "report" is a reserved submission name
+FIGURES_DIR = "report"  # OUT/report/<suite>_<figure>.svg; "report" is a reserved submission name
 TOP_REASONS = 12  # per suite; the rest are counted in one "other reasons" row
 SLOWEST = 10
 MESSAGE_CHARS = 1500  # of a not-graded submission's reason; results.json has all of it
@@ -119,7 +119,7 @@ def suite_data(name: str, suite_summary: dict[str, Any], summary: dict[str, Any]
         "reasons": reasons[:TOP_REASONS],
         "other_reasons": {"groups": len(rest), "items": sum(r["items"] for r in rest),
                           "submissions": sorted({n for r in rest for n in r["submissions"]})},
-        "figures": {fig: f"{FIGURES_DIR}/{name}_{fig}.png" for fig in FIGURE_NAMES},
+        "figures": {fig: f"{FIGURES_DIR}/{name}_{fig}.svg" for fig in FIGURE_NAMES},
     }
 
 
@@ -146,16 +146,14 @@ def report_data(summary: dict[str, Any], results: list[SubmissionResult]) -> dic
 
 
 def write_report(out: Path, summary: dict[str, Any], results: list[SubmissionResult]) -> Path:
-    """Write OUT/report.html and OUT/report/*.png; returns the page's path. The files are
+    """Write OUT/report.html and OUT/report/*.svg; returns the page's path. The files are
     listed in --out's marker first, so a regrade clears them (and nothing else)."""
-    from conformance import class_figures  # matplotlib: only now, never in a grading process
-
     data = report_data(summary, results)
     figures = {suite["figures"][fig]: class_figures.draw(fig, suite) for suite in data["suites"]
                for fig in FIGURE_NAMES}
     grade_reports.note_written(out, [REPORT_HTML, *figures])
-    for relative, png in figures.items():
-        grade_reports.write_atomic(out / relative, png)
+    for relative, svg in figures.items():
+        grade_reports.write_atomic(out / relative, svg)
     page = out / REPORT_HTML
     grade_reports.write_atomic(page, class_html.render(data, figures))
     return page

@@ -195,7 +195,7 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
     memory_mb: the worker's address-space limit (isolated mode); random_cases: hidden random
     cases per function, drawn from random_seed; progress: show a progress bar (default: on
     a terminal); force: grade into a non-empty ``out`` not written by this command (nothing in
-    it is deleted); report: write the class report (report.html, report/*.png) at the end;
+    it is deleted); report: write the class report (report.html, report/*.svg) at the end;
     hide: more files or folders no worker may see (e.g. Gradescope's /autograder/source);
     profile: a catalogue profile ("course": a modified input or an overflow only warns);
     points: function -> its points instead of the spec's (0 leaves a course-provided function ungraded).
@@ -239,6 +239,6 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
     finally:
         board.write_class()  # first: a crash in the class report below leaves every summary written
         display.close()
-    if report:  # at the end only: drawing it imports matplotlib and takes a second or two
+    if report:  # at the end only: from the final summary
         class_report.write_report(out, board.summary, board.ordered())
     return board.ordered()

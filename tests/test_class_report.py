@@ -1,6 +1,7 @@
-"""The class report (OUT/report.html and OUT/report/*.png) without a browser: its data agrees
-with summary.json, submissions cannot inject markup, a regrade clears exactly its files, and
-grading never loads matplotlib. test_report_browser.py opens the page in Chromium.
+"""The class report (OUT/report.html and OUT/report/*.svg) without a browser: its data agrees
+with summary.json, its figures print the tables' numbers, submissions cannot inject markup, a
+regrade clears exactly its files, and neither grading nor the report loads a plotting library.
+test_report_browser.py opens the page in Chromium.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import json
 import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -24,7 +27,8 @@ from report_classes import EVIL_FILE, EVIL_IMPORT, EVIL_RAISE, evil_class, run_g
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "submissions"
 TARGETS = Path(__file__).parent / "targets"
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+SVG = "{http://www.w3.org/2000/svg}"
+EMBEDDED = r'src="data:image/svg\+xml;base64,([^"]+)"'
 
 
 @pytest.fixture(scope="module")
@@ -75,23 +79,71 @@ def test_report_numbers_are_the_summary_numbers(mixed) -> None:
     assert data["slowest"][0]["execution_time"] == max(r["execution_time"] for r in summary["results"])
 
 
-def test_figures_are_pngs_beside_the_page_and_inside_it(mixed) -> None:
+def svg_texts(svg: bytes) -> tuple[ET.Element, list[str]]:
+    """The document's root (an <svg> with a size) and the texts it shows, in drawing order."""
+    root = ET.fromstring(svg)
+    assert root.tag == f"{SVG}svg" and int(root.get("width")) > 0 and int(root.get("height")) > 0
+    return root, [t.text for t in root.iter(f"{SVG}text")]
+
+
+def test_figures_are_svgs_beside_the_page_and_inside_it(mixed) -> None:
     out, html = mixed["out"], mixed["html"]
     names = sorted(p.name for p in (out / class_report.FIGURES_DIR).iterdir())
-    assert names == sorted(f"{s}_{f}.png" for s in ("dlai", "cs231n") for f in class_report.FIGURE_NAMES)
-    embedded = re.findall(r'src="data:image/png;base64,([^"]+)"', html)
+    assert names == sorted(f"{s}_{f}.svg" for s in ("dlai", "cs231n") for f in class_report.FIGURE_NAMES)
+    embedded = re.findall(EMBEDDED, html)
     assert len(embedded) == len(names)
     on_disk = {(out / class_report.FIGURES_DIR / n).read_bytes() for n in names}
-    assert all(png.startswith(PNG_MAGIC) for png in on_disk)
+    for svg in on_disk:
+        root, _ = svg_texts(svg)
+        assert root.find(f"{SVG}title").text  # its accessible name, also when opened on its own
     assert {base64.b64decode(b) for b in embedded} == on_disk
     marker = json.loads((out / MARKER).read_text())
     assert set(marker["files"]) == {"report.html", *(f"report/{n}" for n in names)}
 
 
+def test_figures_print_the_tables_numbers(mixed) -> None:
+    """What a reader sees on each figure: its title, the mean, every function's pass rate,
+    every item's pass rate (in its row), the names of functions and cases."""
+    figures = mixed["out"] / class_report.FIGURES_DIR
+    for suite in class_report.report_data(mixed["summary"], mixed["results"])["suites"]:
+        name = suite["name"]
+        root, texts = svg_texts((figures / f"{name}_score_distribution.svg").read_bytes())
+        title = f"{name}: score distribution ({suite['graded']} graded)"
+        assert root.find(f"{SVG}title").text == title and title in texts
+        assert f"mean {suite['mean_score']:.2f}" in texts and f"score (of {suite['max_score']:g} points)" in texts
+
+        _, texts = svg_texts((figures / f"{name}_function_pass_rates.svg").read_bytes())
+        rates = texts[texts.index(f"{name}: pass rate per function") + 1:]
+        for k, function in enumerate(suite["function_names"]):  # each bar: its rate, then its name
+            assert rates[2 * k:2 * k + 2] == [f"{100 * suite['functions'][function]['pass_rate']:.0f}%", function]
+
+        _, texts = svg_texts((figures / f"{name}_case_pass_rates.svg").read_bytes())
+        for function in suite["function_names"]:  # a row: the function's name, then its cells left to right
+            shown = [f"{100 * suite['cases'][function, case]['pass_rate']:.0f}" for case in suite["case_columns"]
+                     if (function, case) in suite["cases"]]
+            start = texts.index(function) + 1
+            assert texts[start:start + len(shown)] == shown, function
+        assert Counter(texts) >= Counter(suite["case_columns"])
+
+
+def test_svg_ticks_are_round_and_its_text_is_escaped() -> None:
+    from conformance import svg
+
+    assert svg.ticks(26) == [0, 5, 10, 15, 20, 25]
+    assert svg.ticks(1, integer=True) == [0, 1] and svg.ticks(7, integer=True) == [0, 2, 4, 6]
+    assert svg.ticks(0.3) == pytest.approx([0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3])
+    drawing = svg.Drawing(10, 10, "<b>title</b>")
+    drawing.text(1, 1, "</text><script>alert(1)</script>")
+    root, texts = svg_texts(drawing.svg())
+    assert root.find(f"{SVG}title").text == "<b>title</b>" and texts == ["</text><script>alert(1)</script>"]
+
+
 def test_the_page_requests_nothing_and_runs_nothing(mixed) -> None:
     html = mixed["html"]
     assert "<script" not in html.lower() and "javascript:" not in html.lower()
-    assert re.findall(r"\bsrc=['\"](?!data:image/png;base64,)", html) == []
+    assert re.findall(r"\bsrc=['\"](?!data:image/svg\+xml;base64,)", html) == []
+    for svg in (base64.b64decode(b).decode() for b in re.findall(EMBEDDED, html)):  # nor do the figures
+        assert not re.search(r"<script|<foreignObject|href|\son\w+=|url\((?!#)", svg, re.IGNORECASE)
     assert all(h.startswith(("#", "report/")) for h in re.findall(r"\bhref=['\"]([^'\"]*)", html))
     assert "default-src 'none'" in html  # and the policy forbids whatever an escape might miss
 
@@ -109,21 +161,21 @@ def test_what_submissions_wrote_is_escaped(mixed) -> None:
 def test_a_regrade_clears_the_report_it_wrote_and_nothing_else(tmp_path: Path, monkeypatch) -> None:
     from conformance import class_figures
 
-    monkeypatch.setattr(class_figures, "draw", lambda figure, suite: PNG_MAGIC)  # files, not pictures, here
+    monkeypatch.setattr(class_figures, "draw", lambda figure, suite: b"<svg/>")  # files, not pictures, here
     out = tmp_path / "out"
     dlai = tmp_path / "one_dlai.py"  # one function each: quick to grade, and a report per suite
     dlai.write_text("def softmax(x):\n    return x\n")
     cs231n = tmp_path / "one_cs231n.py"
     cs231n.write_text("def rnn_step_forward(x, prev_h, Wx, Wh, b):\n    return x, None\n")
     run_grade([dlai, cs231n], out, jobs=1)
-    assert (out / "report" / "cs231n_case_pass_rates.png").is_file()
+    assert (out / "report" / "cs231n_case_pass_rates.svg").is_file()
     (out / "report" / "my_notes.txt").write_text("keep me")  # not ours
     prepare_out(out, ["alice"], force=False)
     assert not (out / "report.html").exists()
     assert sorted(p.name for p in (out / "report").iterdir()) == ["my_notes.txt"]
     (out / "report" / "my_notes.txt").unlink()
     run_grade([dlai], out, jobs=1)
-    assert sorted(p.name for p in (out / "report").iterdir()) == [f"dlai_{f}.png" for f in
+    assert sorted(p.name for p in (out / "report").iterdir()) == [f"dlai_{f}.svg" for f in
                                                                   sorted(class_report.FIGURE_NAMES)]
     prepare_out(out, [], force=False)
     assert not (out / "report").exists() and not (out / "report.html").exists()
@@ -174,9 +226,10 @@ def test_report_names_are_reserved_for_the_class(tmp_path: Path) -> None:
     assert [s.name for s in collect(subs, load_all(), None)] == ["_report", "_report.html"]
 
 
-def test_grading_never_imports_matplotlib() -> None:
-    """The grading processes are forked from the CLI's process before the report is drawn."""
-    code = ("import sys, conformance.cli, conformance.grade, conformance.class_report, conformance.class_html; "
+def test_neither_grading_nor_the_report_imports_matplotlib() -> None:
+    """The grading processes are forked from the CLI's process; the report draws its own SVG."""
+    code = ("import sys, conformance.cli, conformance.grade, conformance.class_report, conformance.class_html, "
+            "conformance.class_figures; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'PIL')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr

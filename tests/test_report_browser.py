@@ -78,9 +78,9 @@ def bundled(tmp_path_factory, browser) -> dict:
 def test_the_page_loads_cleanly_from_disk_and_requests_nothing_else(bundled) -> None:
     visit = bundled["visit"]
     visit.assert_clean()
-    images = visit.page.eval_on_selector_all("img", "imgs => imgs.map(i => [i.src.slice(0, 22), i.naturalWidth])")
+    images = visit.page.eval_on_selector_all("img", "imgs => imgs.map(i => [i.src.slice(0, 26), i.naturalWidth])")
     assert len(images) == 3 * len(bundled["summary"]["suites"])
-    assert all(src == "data:image/png;base64," and width > 0 for src, width in images), images
+    assert all(src == "data:image/svg+xml;base64," and width > 0 for src, width in images), images
     assert visit.page.locator("script").count() == 0
 
 
