@@ -89,22 +89,25 @@ def load_inputs_and_expected(spec: Spec, ref: CaseRef, random_seed: int,
     Loaded (or computed by the oracle) once per spec object and kept in ``spec.loaded``: the
     arrays are shared and read-only; whoever hands them to a target copies them first.
     """
-    if ref.kind == "random":
-        key: tuple = ("random", ref.case_id, random_seed)
-    else:
-        case_id = GRADCHECK_CASE if ref.kind == "gradcheck" else ref.case_id
-        file = fixtures.fixture_path(spec, case_id)
-        try:
-            stat = file.stat()
-        except OSError:  # missing: load_case says so
-            stat = None
-        # a fixture rewritten, or a manifest that changed, is read again
-        key = ("fixture", case_id, str(file), stat and (stat.st_mtime_ns, stat.st_size),
-               manifest.get(spec.case_key(case_id)))
+    key = _memo_key(spec, ref, random_seed, manifest)
     if key not in spec.loaded:
         spec.loaded[key] = tuple(_read_only(arrays) for arrays in _load(spec, ref, random_seed, manifest))
     inputs, expected = spec.loaded[key]
     return dict(inputs), dict(expected)
+
+
+def _memo_key(spec: Spec, ref: CaseRef, random_seed: int, manifest: Mapping[str, str]) -> tuple:
+    if ref.kind == "random":
+        return "random", ref.case_id, random_seed
+    case_id = GRADCHECK_CASE if ref.kind == "gradcheck" else ref.case_id
+    file = fixtures.fixture_path(spec, case_id)
+    try:
+        stat = file.stat()
+    except OSError:  # missing: load_case says so
+        stat = None
+    # a fixture rewritten, or a manifest that changed, is read again
+    return ("fixture", case_id, str(file), stat and (stat.st_mtime_ns, stat.st_size),
+            manifest.get(spec.case_key(case_id)))
 
 
 def _load(spec: Spec, ref: CaseRef, random_seed: int,
@@ -127,8 +130,16 @@ def _read_only(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def preload(suite: Suite, refs: list[CaseRef], random_seed: int, manifest: Mapping[str, str]) -> None:
-    """Load every item's data now, so that grading processes forked later share it. An item
-    whose data cannot be loaded (a missing or tampered fixture) is left to say so when it runs."""
+    """Load every item's data now: the fixtures at once (fixtures.read_suite), the random cases
+    computed, so that grading processes forked later share them. An item whose data cannot be
+    loaded (a missing or tampered fixture) is left to say so when it runs."""
+    cases = fixtures.read_suite(list(suite), manifest)
+    for ref in refs:
+        spec = suite.specs[ref.function]
+        case_id = GRADCHECK_CASE if ref.kind == "gradcheck" else ref.case_id
+        if ref.kind != "random" and spec.case_key(case_id) in cases:
+            key = _memo_key(spec, ref, random_seed, manifest)
+            spec.loaded.setdefault(key, tuple(_read_only(a) for a in fixtures.split(cases[spec.case_key(case_id)])))
     for ref in refs:
         try:
             load_inputs_and_expected(suite.specs[ref.function], ref, random_seed, manifest)

@@ -32,25 +32,18 @@ from typing import Any
 from conformance import cases, catalogue, class_report, fixtures, grade_reports
 from conformance.grade_console import ProgressDisplay
 from conformance.grade_submission import all_refs, error_for, grade_submission
+from conformance.options import (DEFAULT_MEMORY_MB, DEFAULT_RANDOM_CASES, DEFAULT_RANDOM_SEED,  # noqa: F401 - the grader's API
+                                 DEFAULT_TIMEOUT, MIN_MEMORY_MB, GradeError, check_options)
 from conformance.scoring import SubmissionResult
 from conformance.spec import Suite, load_all
 from conformance.submissions import collect
 
-DEFAULT_TIMEOUT = 10.0  # seconds per call: a right answer takes milliseconds, a slow loop < 1 s
-DEFAULT_MEMORY_MB = 1024
-MIN_MEMORY_MB = 64  # benchmarks/memory_floor.py: the correct submission loses points at 1 MB, not at 2; 32x margin
-DEFAULT_RANDOM_CASES = 2  # per function: catches answers memorised from the fixtures
-DEFAULT_RANDOM_SEED = 0  # instructors: choose your own, and keep it to yourself
 _POLL_S = 0.2  # how often the wait loop redraws the progress bar
 _CLASS_EVERY_S = 2.0  # how stale the class summary may get while grading
 _THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 # Set in the main process before the fork, inherited by the grading processes.
 _SUITES: dict[str, Suite] | None = None
-
-
-class GradeError(Exception):
-    """The grader cannot start (not a problem of any one submission)."""
 
 
 def _cores() -> int:
@@ -138,19 +131,6 @@ def _run_all(jobs: list[dict], width: int, board: _Board) -> None:
             mode = ("isolated mode: this is a grader bug, please report it" if culprit["isolate"] else
                     "in-process mode: the submission crashed or exited the grader; grade it with isolation")
             board.finish(error_for(culprit, _SUITES, f"the grading process died while grading this submission ({mode})"))
-
-
-def check_options(jobs: int | None, timeout: float, memory_mb: int, random_cases: int) -> None:
-    """Raise GradeError with one line for the first bad option."""
-    if jobs is not None and jobs < 1:
-        raise GradeError(f"--jobs must be at least 1 (got {jobs})")
-    if not timeout > 0:
-        raise GradeError(f"--timeout must be a positive number of seconds (got {timeout:g})")
-    if memory_mb < MIN_MEMORY_MB:
-        raise GradeError(f"--memory-mb must be at least {MIN_MEMORY_MB}: below that the worker cannot run the "
-                         f"grader's own code reliably (got {memory_mb})")
-    if random_cases < 0:
-        raise GradeError(f"--random-cases cannot be negative (got {random_cases})")
 
 
 def with_points(suites: dict[str, Suite], points: Mapping[str, float], suite: str | None) -> dict[str, Suite]:

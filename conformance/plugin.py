@@ -47,7 +47,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def _check_options(config: pytest.Config) -> None:
     """One line per bad option, as pytest reports usage errors."""
-    from conformance.grade import GradeError, check_options
+    from conformance.options import GradeError, check_options
 
     if config.getoption("in_process") and config.getoption("isolate"):
         raise pytest.UsageError("rnn-conformance: --in-process and --isolate contradict each other; choose one")
@@ -104,6 +104,11 @@ def pytest_configure(config: pytest.Config) -> None:
     harness = Harness(module, suites[suite], dtype=config.getoption("dtype"),
                       random_seed=config.getoption("random_seed"), reference_matches=copied,
                       profile=config.getoption("profile"))
+    from conformance import cases, fixtures
+
+    # every item's data now, from the compact pack: not one .npz per item
+    cases.preload(suites[suite], harness.items(config.getoption("random_cases")), config.getoption("random_seed"),
+                  fixtures.load_manifest())
     spec_dir = paths.spec_dir() / suite
     config.stash[STATE] = ConformanceRun(harness, getattr(module, "__file__", None) or target, suite, reason, spec_dir)
     config.pluginmanager.register(ReportCollector(config.stash[STATE], config.getoption("conformance_report")),
