@@ -6,25 +6,21 @@ target's code and sends back the result and the arguments' state after the call 
 in-place mutation is still seen). Values cross as JSON plus raw array bytes (wire.py);
 objects that are not plain data stay in the worker as handles (caches).
 
-Workers are forked by a template process that never imported the oracle (worker.py) and
-are confined as sandbox.py describes. A worker that hangs is killed at the timeout with
-every process it started; a worker that dies is replaced at the next call; the verdict
-names what happened. Its printed output goes to a capped file that only the grader reads.
+Workers are forked by a template process that never imported the oracle (template.py,
+worker.py) and are confined as sandbox.py describes. A worker that hangs is killed at the
+timeout with every process it started; a worker that dies is replaced at the next call; the
+verdict names what happened. Its printed output goes to a capped file that only the grader reads.
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import inspect
-import json
 import os
 import select
 import shutil
 import signal
-import socket
 import struct
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from conformance import paths, sandbox, wire
+from conformance import paths, template, wire
 from conformance.target import TargetImportError
 from conformance.worker import GRADER_OOM_EXIT, WARNINGS_KEPT
 
@@ -61,10 +57,6 @@ class TargetRaised(Exception):
 
 # ------------------------------------------------------------------ the template
 
-def _package_root() -> str:
-    return str(Path(__file__).resolve().parents[1])
-
-
 def reference_paths() -> list[str]:
     """What a worker must never see: this package, the oracle, the spec and the fixtures."""
     import oracle
@@ -77,77 +69,6 @@ def essential_paths() -> list[str]:
     """What a worker must see: the interpreter, its standard library, NumPy."""
     return sorted({sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.__file__),
                    str(Path(np.__file__).resolve().parents[1]), os.path.realpath(sys.executable)})
-
-
-def _worker_env() -> dict[str, str]:
-    """The template's environment: only what Python and BLAS need, none of the grader's secrets."""
-    keep = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", sandbox.FORCE_FALLBACK)
-    env = {k: os.environ[k] for k in keep if k in os.environ}
-    env.update({var: "1" for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
-    return env
-
-
-class _Template:
-    """A fresh interpreter (NumPy and conformance.worker imported, nothing else of ours) that
-    forks workers on request: one per grading process, started at first use."""
-
-    _by_pid: dict[int, "_Template"] = {}
-
-    def __init__(self) -> None:
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        code = (f"import sys; sys.path[:0] = {[_package_root(), str(Path(np.__file__).resolve().parents[1])]!r}; "
-                f"from conformance.worker import main; main({theirs.fileno()})")
-        self.process = subprocess.Popen([sys.executable, "-I", "-c", code], pass_fds=[theirs.fileno()],
-                                        env=_worker_env(), stdin=subprocess.DEVNULL, cwd="/")
-        theirs.close()
-        self.socket = ours
-
-    @classmethod
-    def get(cls) -> "_Template":
-        template = cls._by_pid.get(os.getpid())
-        if template is None or template.process.poll() is not None:
-            if template is not None:
-                template.close()
-            elif not cls._by_pid:
-                atexit.register(cls.close_all)
-            template = cls._by_pid[os.getpid()] = cls()
-        return template
-
-    def close(self) -> None:
-        """Closing the socket ends the template (its workers are killed by their owners)."""
-        self.socket.close()
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-    @classmethod
-    def close_all(cls) -> None:
-        template = cls._by_pid.pop(os.getpid(), None)
-        if template is not None:
-            template.close()
-
-    def spawn(self, job: dict, fds: list[int]) -> int:
-        """Fork a worker chain for ``job`` with ``fds`` (request, reply, status, output); its pid."""
-        try:
-            socket.send_fds(self.socket, [json.dumps(job).encode()], fds)
-            self.socket.settimeout(60)
-            answer = self.socket.recv(4096)
-        except OSError as exc:
-            answer = b""
-            reason = str(exc)
-        else:
-            reason = "it exited"
-        if not answer:
-            self.process.kill()
-            raise WorkerFailure(f"the worker template could not start a worker ({reason})", kind="grader")
-        return int(json.loads(answer)["pid"])
-
-
-def start_template() -> None:
-    """Start this process's worker template now, so that it boots while we do other work."""
-    _Template.get()
 
 
 _GRADER_OOM = ("not graded: the worker ran out of memory in the grader's own code, not yours "
@@ -221,7 +142,9 @@ class IsolatedTarget:
         status_r, status_w = os.pipe()
         out = os.open(os.path.join(self._scratch, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
-            self.pid = _Template.get().spawn(self._job, [req_r, rep_w, status_w, out])
+            self.pid = template.get().spawn(self._job, [req_r, rep_w, status_w, out])
+        except template.TemplateError as exc:
+            raise WorkerFailure(str(exc), kind="grader") from None
         finally:
             for fd in (req_r, rep_w, status_w, out):
                 os.close(fd)

@@ -73,9 +73,9 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     # Imported lazily: an ordinary pytest run (no --target) pays nothing for this plugin.
     if not config.getoption("in_process"):
-        from conformance.isolation import start_template
+        from conformance import template
 
-        start_template()  # the worker's interpreter boots (~0.25 s) while the spec loads
+        template.start()  # first: the worker's interpreter boots (~0.25 s) while we import and load
     from conformance import paths
     from conformance.harness import Harness
     from conformance.spec import SpecError, load_all
