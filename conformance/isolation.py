@@ -15,6 +15,7 @@ verdict names what happened. Its printed output goes to a capped file that only 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import inspect
 import os
 import select
@@ -35,6 +36,7 @@ from conformance.target import TargetImportError
 from conformance.worker import GRADER_OOM_EXIT, WARNINGS_KEPT
 
 OUTPUT_LIMIT = 8 << 20  # bytes of stdout+stderr a worker may write
+PIPE_BYTES = 1 << 20  # the request and reply pipes' buffers
 
 
 class WorkerFailure(Exception):
@@ -139,6 +141,11 @@ class IsolatedTarget:
     def _start(self) -> None:
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
+        for fd in (req_w, rep_w):  # a request or reply of a few arrays fits: no write waits for a read
+            try:
+                fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+            except OSError:  # above /proc/sys/fs/pipe-max-size: the default (64 KiB) works, just slower
+                pass
         status_r, status_w = os.pipe()
         out = os.open(os.path.join(self._scratch, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
