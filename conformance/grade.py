@@ -29,7 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from conformance import cases, catalogue, class_report, fixtures, grade_reports
+from conformance import cases, catalogue, class_report, fixtures, grade_reports, reference
 from conformance.grade_console import ProgressDisplay
 from conformance.grade_submission import all_refs, error_for, grade_submission
 from conformance.options import (DEFAULT_MEMORY_MB, DEFAULT_RANDOM_CASES, DEFAULT_RANDOM_SEED,  # noqa: F401 - the grader's API
@@ -193,6 +193,7 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
         raise GradeError(f"unknown suite {suite!r}; choose one of {sorted(suites)}")
     picked = collect([Path(p) for p in submissions], suites, suite)
     manifest = fixtures.load_manifest()
+    reference.oracle_prints()  # the reference's fingerprints, computed once here, not once per grading process
     for name in [suite] if suite else sorted(suites):  # once here, not once per grading process
         cases.preload(suites[name], all_refs(suites[name], random_cases), random_seed, manifest)
     out = Path(out)

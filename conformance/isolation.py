@@ -116,6 +116,7 @@ class IsolatedTarget:
         self.sandbox = ""
         self.fingerprints: dict[str, str] = {}
         self.last_warnings: list[str] = []
+        self.last_args_changed = True  # whether the last call changed an argument in place (the worker says)
         self.load_info: dict[str, Any] = {}  # see target.load_info
         self._functions: dict[str, int] = {}
         # function -> positions of its tuple result that are caches (set by the harness from the
@@ -315,6 +316,7 @@ class IsolatedTarget:
         by_value = self._caches_by_value if caches_by_value is None else caches_by_value
         caches = [] if by_value else self.cache_positions.get(function, [])
         reply = self._request({"op": "call", "function": function, "args": args, "caches": caches}, self.timeout)
+        self.last_args_changed = any(after is not None for after in reply["args_after"])
         for local, after in zip(args, reply["args_after"]):
             if after is not None:  # None: the call left it as it was
                 _copy_back(local, after)
