@@ -5,9 +5,9 @@ Two targets: a correct one (every item passes) and the bundled buggy examples/my
 baselines: bare pytest with as many items, all passing, and with as many of them failing as
 the target fails (pytest's failure reports cost time of their own), each failure carrying a
 ~15-line message like a verdict's. "Bare" is pytest without this project's plugin
-(``-p no:rnn_conformance``) in an empty temporary folder. Item counts come from the target's
-own ``--collect-only``, failure counts from an untimed warm-up run. Modes are interleaved,
-so drift hits all alike; medians are reported.
+(``-p no:rnn_conformance``) in a temporary folder holding only its test files. Item counts come from the target's
+own ``--collect-only``, failure counts from its runs. Modes are interleaved, so drift hits all
+alike; medians are reported.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import re
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sections.common import ALICE, EXAMPLES, START_ENV, Section, Settings, median, ratio, timed
@@ -70,54 +70,69 @@ class Bare:
         return ["-p", "no:rnn_conformance", file.name]
 
 
-def plan(folder: Path) -> dict[str, dict]:
-    """Per target: its pytest args, item count, failure count and baselines. Runs each
-    target's --collect-only and one untimed warm-up run."""
-    targets: dict[str, dict] = {}
-    for name, path in TARGETS.items():
-        args = [f"--target={path}"]
-        items = summary_count(pytest_run([*args, "--collect-only"], folder)[1], "tests? collected")
-        failed = summary_count(pytest_run(args, folder)[1], "failed")
-        baselines = [Bare(items, 0)] + ([Bare(items, failed)] if failed else [])
-        targets[name] = {"target": str(path), "args": args, "items": items, "failed": failed, "baselines": baselines}
-    return targets
+@dataclass
+class Target:
+    """A target file, how many items its run collects and fails, and its timed runs."""
+
+    name: str
+    path: Path
+    items: int
+    failed: list[int] = field(default_factory=list)  # per run: the same every time for a deterministic target
+    times: list[float] = field(default_factory=list)
+
+    @property
+    def baselines(self) -> list[Bare]:
+        """All items passing; and, when the target fails some, as many failing."""
+        failed = self.failed[0]
+        return [Bare(self.items, 0)] + ([Bare(self.items, failed)] if failed else [])
+
+    def run(self, folder: Path) -> None:
+        """One timed run of ``pytest --target``, recording its time and how many items failed."""
+        seconds, stdout = pytest_run([f"--target={self.path}"], folder)
+        self.times.append(seconds)
+        self.failed.append(summary_count(stdout, "failed"))
 
 
-def interleaved(runs: dict[str, list[str]], folder: Path, repeat: int) -> dict[str, list[float]]:
-    """label -> wall seconds of each of ``repeat`` rounds, every run once per round."""
-    times: dict[str, list[float]] = {label: [] for label in runs}
+def rounds(folder: Path, repeat: int) -> tuple[list[Target], dict[Bare, list[float]]]:
+    """``repeat`` rounds, each running every target then every baseline once (interleaved, so
+    drift hits all alike). Items are counted by each target's --collect-only; failures by its
+    runs, so the baselines are known after the first round's target runs."""
+    targets = [Target(name, path, summary_count(pytest_run([f"--target={path}", "--collect-only"], folder)[1],
+                                                "tests? collected")) for name, path in TARGETS.items()]
+    bare_times: dict[Bare, list[float]] = {}
     for _ in range(repeat):
-        for label, args in runs.items():
-            times[label].append(pytest_run(args, folder)[0])
-    return times
+        for target in targets:
+            target.run(folder)
+        for bare in dict.fromkeys(b for t in targets for b in t.baselines):
+            bare_times.setdefault(bare, []).append(pytest_run(bare.args(folder), folder)[0])
+    return targets, bare_times
 
 
 def run(settings: Settings) -> Section:
     """Time every run ``settings.repeat`` times, interleaved; ratios of each target to its baselines."""
     with tempfile.TemporaryDirectory(prefix="bench-student-") as tmp:
-        folder = Path(tmp)
-        targets = plan(folder)
-        bares = list(dict.fromkeys(b for info in targets.values() for b in info["baselines"]))
-        runs = {**{b.label: b.args(folder) for b in bares}, **{name: info["args"] for name, info in targets.items()}}
-        times = interleaved(runs, folder, settings.repeat)
-    medians = {label: median(values) for label, values in times.items()}
+        targets, bare_times = rounds(Path(tmp), settings.repeat)
+    bare_medians = {bare: median(values) for bare, values in bare_times.items()}
     section = Section("student", f"Student loop: pytest --target (isolated worker), median of {settings.repeat}",
                       ["run", "items", "failing", "median s", "x bare", "x bare failing"])
-    worst = 0.0
-    for name, info in targets.items():
-        passing, *failing = (medians[b.label] for b in info["baselines"])
-        info.update(median_s=medians[name], runs_s=times[name], ratio_vs_bare=ratio(medians[name], passing),
-                    ratio_vs_bare_failing=ratio(medians[name], failing[0]) if failing else None,
-                    baselines=[b.label for b in info["baselines"]])
-        worst = max(worst, info["ratio_vs_bare_failing"] or info["ratio_vs_bare"])
-        section.rows.append([name, info["items"], info["failed"], medians[name], info["ratio_vs_bare"],
-                             info["ratio_vs_bare_failing"]])
-        del info["args"]
-    section.rows += [[b.label, b.items, b.failing, medians[b.label], None, None] for b in bares]
+    figures = {}
+    for t in targets:
+        seconds = median(t.times)
+        passing, *failing = (bare_medians[b] for b in t.baselines)
+        figures[t.name] = {"target": str(t.path), "items": t.items, "failed_per_run": t.failed, "median_s": seconds,
+                           "runs_s": t.times, "baselines": [b.label for b in t.baselines],
+                           "ratio_vs_bare": ratio(seconds, passing),
+                           "ratio_vs_bare_failing": ratio(seconds, failing[0]) if failing else None}
+        section.rows.append([t.name, t.items, t.failed[0], seconds, figures[t.name]["ratio_vs_bare"],
+                             figures[t.name]["ratio_vs_bare_failing"]])
+    section.rows += [[b.label, b.items, b.failing, m, None, None] for b, m in bare_medians.items()]
+    worst = max(f["ratio_vs_bare_failing"] or f["ratio_vs_bare"] for f in figures.values())
+    if any(len(set(t.failed)) > 1 for t in targets):
+        section.notes.append("warning: a target failed a different number of items from one run to the next")
     section.notes.append(f"goal: student loop <= {GOAL}x bare (the failing baseline where the target fails): "
                          f"worst {worst:.2f}x, {'met' if worst <= GOAL else 'NOT met'}")
-    section.data = {"repeat": settings.repeat, "targets": targets,
-                    "baselines": {b.label: {"items": b.items, "failing": b.failing, "median_s": medians[b.label],
-                                            "runs_s": times[b.label]} for b in bares},
+    section.data = {"repeat": settings.repeat, "targets": figures,
+                    "baselines": {b.label: {"items": b.items, "failing": b.failing, "median_s": bare_medians[b],
+                                            "runs_s": bare_times[b]} for b in bare_medians},
                     "goal_ratio": GOAL, "worst_ratio": worst, "goal_met": worst <= GOAL}
     return section
