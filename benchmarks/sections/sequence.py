@@ -1,0 +1,94 @@
+"""Sequence-length growth: what judging an LSTM costs as the number of time steps T grows.
+
+For each T: the oracle's lstm_forward + lstm_backward of both suites, and the harness judging
+a correct target in-process (alice for dlai, tests/targets/_correct_cs231n.py for cs231n) on one
+hidden random item of lstm_forward and one of lstm_backward. The harness goes through its public
+API: a copy of the suite whose specs' dims ranges are pinned (T to the value measured, the other
+dims to their spec maxima, the sizes a hidden case can have) and ``Harness.run`` on the
+hidden-case item, which builds the inputs, computes the expected values with the oracle, calls
+the target, checks mutations and compares. Cost per step should stay flat if judging is linear in T.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from types import ModuleType
+
+from conformance import calling, fixtures
+from conformance.cases import CaseRef, hidden_case_id, random_case
+from conformance.harness import Harness
+from conformance.recipe import build_inputs
+from conformance.spec import Spec, Suite, load_all
+from conformance.target import load_target
+from sections.common import ALICE, CORRECT_CS231N, Section, Settings, per_call, ratio
+
+TIME_DIM = {"dlai": "T_x", "cs231n": "T"}
+TARGET = {"dlai": ALICE / "rnn_utils.py", "cs231n": CORRECT_CS231N}
+FUNCTIONS = ("lstm_forward", "lstm_backward")
+
+
+def pinned(suite: Suite, steps: int) -> Suite:
+    """A copy of ``suite`` whose every dims range is a single value: the time dim ``steps``, the
+    others their spec maximum (a maximum that names another dim, like T_back's, that dim's value)."""
+    copied = Suite(suite.name, {})
+    for name, spec in suite.specs.items():
+        data = copy.deepcopy(spec.data)
+        dims = data["dims"]
+        value = {sym: steps if sym == TIME_DIM[suite.name] else bounds["max"] for sym, bounds in dims.items()}
+        for sym in dims:
+            bound = value[sym]
+            dims[sym]["min"] = dims[sym]["max"] = value[bound] if isinstance(bound, str) else bound
+        copied.specs[name] = Spec(data, spec.file, copied)
+    return copied
+
+
+def oracle_call(spec: Spec) -> Callable[[], object]:
+    """A call of the oracle's forward then ``spec``'s backward on one hidden case's inputs."""
+    inputs = build_inputs(spec, random_case(spec, 0, 0))
+    oracle = fixtures.ORACLES[spec.suite_name]
+    return lambda: calling.run(oracle, spec, inputs)
+
+
+def harness_call(harness: Harness) -> Callable[[], None]:
+    """Judging one hidden item of each of FUNCTIONS; raises if any does not pass."""
+    refs = [CaseRef(function, hidden_case_id(0), "random") for function in FUNCTIONS]
+
+    def judge() -> None:
+        for ref in refs:
+            verdict = harness.run(ref)
+            if verdict.outcome != "pass":
+                raise RuntimeError(f"{harness.file}: {ref.name} did not pass at this length: {verdict.note}")
+    return judge
+
+
+def measurements(suites: dict[str, Suite], targets: dict[str, ModuleType], steps: int) -> dict[str, float]:
+    """label -> seconds per call at ``steps`` time steps."""
+    found = {}
+    for name, suite in suites.items():
+        short = pinned(suite, steps)
+        found[f"oracle {name}: lstm_forward + lstm_backward"] = per_call(oracle_call(short.specs["lstm_backward"]))
+        found[f"harness {name}: judge both items"] = per_call(harness_call(Harness(targets[name], short)))
+    return found
+
+
+def run(settings: Settings) -> Section:
+    """Per-call time and per-step time at each T, and the per-step ratio to the shortest T."""
+    suites = load_all()
+    lengths = sorted(set(settings.lengths))
+    targets = {name: load_target(str(TARGET[name])) for name in suites}
+    by_length = {steps: measurements(suites, targets, steps) for steps in lengths}
+    section = Section("sequence", "Sequence-length growth: LSTM forward + backward, other dims at the spec maxima",
+                      ["what", "T", "ms", "us/step", f"x T={lengths[0]} per step"])
+    data: dict[str, dict] = {}
+    for label in by_length[lengths[0]]:
+        first = by_length[lengths[0]][label] / lengths[0]
+        for steps in lengths:
+            seconds = by_length[steps][label]
+            row = {"s": seconds, "s_per_step": seconds / steps, "per_step_ratio": ratio(seconds / steps, first)}
+            data.setdefault(label, {})[str(steps)] = row
+            section.rows.append([label, steps, 1e3 * seconds, 1e6 * row["s_per_step"], row["per_step_ratio"]])
+    section.notes.append("linear growth in T = a flat per-step ratio; the harness targets run in-process "
+                         "(alice for dlai, tests/targets/_correct_cs231n.py for cs231n)")
+    section.data = {"lengths": lengths, "series": data}
+    return section
