@@ -148,7 +148,7 @@ class _Walker:
             return self.steps(item["list_of"], got, want, path)
         if item == "parameters":
             return self.params(got, want, path, label)
-        return self.array(got, want, path, label, neighbours(item))
+        return self.array(got, want, path, label, lambda: neighbours(item))  # listed only if it differs
 
     def same(self, item: str | dict, got: Any, want: Any) -> bool:
         """Whether ``got`` holds ``want``'s values (dtype and extra dict keys aside): the quick test
@@ -293,9 +293,10 @@ class _Walker:
             return [CacheProblem(path, label, "structure", f"the dict lacks key(s) {missing}; it has "
                                                            f"{sorted(map(str, got))}")]
         return [p for k, found in keys.items()
-                for p in self.array(got[found], want[k], f"{path}['{found}']", label.replace("parameters", f"parameters['{found}']", 1), [])]
+                for p in self.array(got[found], want[k], f"{path}['{found}']", label.replace("parameters", f"parameters['{found}']", 1), list)]
 
-    def array(self, got: Any, want: Any, path: str, label: str, neighbours: list[Candidate]) -> list[CacheProblem]:
+    def array(self, got: Any, want: Any, path: str, label: str,
+              neighbours: Callable[[], list[Candidate]]) -> list[CacheProblem]:
         arr, want = compare.as_numeric_array(got), np.asarray(want)
         if isinstance(arr, str):
             return [CacheProblem(path, label, "structure", f"expected an array of shape {want.shape}, got {_type_of(got)}")]
@@ -314,7 +315,7 @@ class _Walker:
         plain = CacheProblem(path, label, "value", f"{int(bad.sum())} of {want.size} elements differ "
                                                    f"(tolerance {self.atol:g} + {self.rtol:g}*|expected|), "
                                                    + compare.worst_element(got64, want64, worst))
-        for other, where, value in neighbours:
+        for other, where, value in neighbours():
             if self.same_array(got, value):
                 self._plain[path] = plain
                 return [CacheProblem(path, label, "alias", f"holds the value expected of {other} ({where}): {COPY_HINT}")]
