@@ -220,6 +220,7 @@ def read_suite(specs: list[Spec], manifest: Mapping[str, str],
 
 
 _PACK_FRAME = 8  # bytes: the JSON index's length, then the index, then the arrays' bytes
+PACKS_KEPT = 6  # both suites of the installed fixtures, and a few more (~0.2 MB each)
 
 
 def _pack_file(specs: list[Spec], manifest: Mapping[str, str], root: Path | None) -> Path | None:
@@ -255,6 +256,10 @@ def _write_pack(file: Path, cases: Mapping[str, Any]) -> None:
         temporary = file.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_bytes(len(header).to_bytes(_PACK_FRAME, "little") + header + blob)
         os.replace(temporary, file)
+        # a pack per fixtures folder and manifest: keep the newest few (tests make many throw-away trees)
+        packs = sorted(file.parent.glob("fixtures-*.pack"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for old in packs[PACKS_KEPT:]:
+            old.unlink(missing_ok=True)
     except (OSError, wire.WireError):
         pass
 

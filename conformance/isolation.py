@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from conformance import paths, template, wire
+from conformance import paths, template, validated, wire
 from conformance.target import TargetImportError
 from conformance.worker import GRADER_OOM_EXIT, WARNINGS_KEPT
 
@@ -60,11 +60,14 @@ class TargetRaised(Exception):
 # ------------------------------------------------------------------ the template
 
 def reference_paths() -> list[str]:
-    """What a worker must never see: this package, the oracle, the spec and the fixtures."""
+    """What a worker must never see: this package, the oracle, the spec, the fixtures, and our
+    cache folder (its packs hold every fixture's expected outputs)."""
     import oracle
 
+    cache = validated.folder()
     return [str(Path(__file__).resolve().parent), str(Path(oracle.__file__).resolve().parent),
-            str(paths.spec_dir().resolve()), str(paths.fixtures_dir().resolve())]
+            str(paths.spec_dir().resolve()), str(paths.fixtures_dir().resolve()),
+            *([str(cache.resolve())] if cache else [])]
 
 
 def essential_paths() -> list[str]:

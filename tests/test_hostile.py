@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 import oracle
-from conformance import paths, sandbox
+from conformance import paths, sandbox, validated
 
 HERE = Path(__file__).parent
 HOSTILE = sorted((HERE / "hostile").glob("*.py"))
@@ -73,7 +73,7 @@ def build_class(folder: Path, out: Path, hostile: bool) -> list[Path]:
         return subs
     fill = {"@OUT@": str(out.resolve()), "@CLASSMATE@": str((folder / "alice" / "rnn_utils.py").resolve()),
             "@SPEC_DIR@": str(paths.spec_dir()), "@FIXTURES_DIR@": str(paths.fixtures_dir()),
-            "@ORACLE_DIR@": str(Path(oracle.__file__).parent)}
+            "@ORACLE_DIR@": str(Path(oracle.__file__).parent), "@CACHE_DIR@": str(validated.folder())}
     for file in HOSTILE:
         text = file.read_text()
         for key, value in fill.items():
