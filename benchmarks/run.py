@@ -23,6 +23,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 import time
@@ -143,8 +144,21 @@ def write_json(path: Path, document: dict[str, Any]) -> None:
     temporary.replace(path)
 
 
+MAIN_PID = os.getpid()
+
+
+def exit_on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM ends the run as Ctrl-C would: temporary folders are removed, pools shut down.
+    A process forked from this one (the grader's pool) inherits the handler: it dies as by default."""
+    if os.getpid() != MAIN_PID:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen sections in order, printing each table and rewriting the JSON after each."""
+    signal.signal(signal.SIGTERM, exit_on_sigterm)
     options = parse(argv)
     settings = settings_from(options)
     names = [name for name in SECTIONS if not options.only or name in options.only]
