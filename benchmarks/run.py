@@ -46,9 +46,9 @@ SECTIONS: dict[str, Callable[[Settings], Section]] = {
     "sequence": sequence.run, "torch": versus_torch.run,  # torch last: nothing forks after it is imported
 }
 FULL = {"repeat": 5, "grade_repeat": 1, "copies": 100, "sizes": (10, 100, 1000), "lengths": (8, 16, 32, 64, 128),
-        "torch_dims": {"N": 64, "T": 64, "D": 128, "H": 256}, "torch_repeat": 5}
+        "torch_dims": {"N": 64, "T": 64, "D": 128, "H": 256}, "torch_repeat": 5, "budget_s": 1.0}
 QUICK = {"repeat": 1, "grade_repeat": 1, "copies": 4, "sizes": (4, 8), "lengths": (8, 16),
-         "torch_dims": {"N": 4, "T": 8, "D": 16, "H": 32}, "torch_repeat": 2}
+         "torch_dims": {"N": 4, "T": 8, "D": 16, "H": 32}, "torch_repeat": 2, "budget_s": 0.2}
 
 
 def int_list(text: str) -> tuple[int, ...]:
