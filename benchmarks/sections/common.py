@@ -36,6 +36,7 @@ class Settings:
     lengths: tuple[int, ...]  # sequence-length growth: values of T
     torch_dims: dict[str, int]  # oracle vs torch: N, T, D, H
     torch_repeat: int  # oracle vs torch: timed runs per implementation
+    budget_s: float  # sequence: seconds of repeated calls behind each median
 
 
 @dataclass

@@ -21,11 +21,12 @@ from conformance.harness import Harness
 from conformance.recipe import build_inputs
 from conformance.spec import Spec, Suite, load_all
 from conformance.target import load_target
-from sections.common import ALICE, CORRECT_CS231N, Section, Settings, per_call, ratio
+from sections.common import ALICE, CORRECT_CS231N, Section, Settings, median, per_call, ratio
 
 TIME_DIM = {"dlai": "T_x", "cs231n": "T"}
 TARGET = {"dlai": ALICE / "rnn_utils.py", "cs231n": CORRECT_CS231N}
 FUNCTIONS = ("lstm_forward", "lstm_backward")
+ROUNDS = 5  # interleaved rounds over the lengths; the median of their medians is reported
 
 
 def pinned(suite: Suite, steps: int) -> Suite:
@@ -62,13 +63,15 @@ def harness_call(harness: Harness) -> Callable[[], None]:
     return judge
 
 
-def measurements(suites: dict[str, Suite], targets: dict[str, ModuleType], steps: int) -> dict[str, float]:
-    """label -> seconds per call at ``steps`` time steps."""
+def measurements(suites: dict[str, Suite], targets: dict[str, ModuleType], steps: int,
+                 budget_s: float) -> dict[str, float]:
+    """label -> median seconds per call at ``steps`` time steps (calls repeated for ``budget_s``)."""
     found = {}
     for name, suite in suites.items():
         short = pinned(suite, steps)
-        found[f"oracle {name}: lstm_forward + lstm_backward"] = per_call(oracle_call(short.specs["lstm_backward"]))
-        found[f"harness {name}: judge both items"] = per_call(harness_call(Harness(targets[name], short)))
+        found[f"oracle {name}: lstm_forward + lstm_backward"] = per_call(oracle_call(short.specs["lstm_backward"]),
+                                                                         budget_s)
+        found[f"harness {name}: judge both items"] = per_call(harness_call(Harness(targets[name], short)), budget_s)
     return found
 
 
@@ -77,8 +80,14 @@ def run(settings: Settings) -> Section:
     suites = load_all()
     lengths = sorted(set(settings.lengths))
     targets = {name: load_target(str(TARGET[name])) for name in suites}
-    by_length = {steps: measurements(suites, targets, steps) for steps in lengths}
-    section = Section("sequence", "Sequence-length growth: LSTM forward + backward, other dims at the spec maxima",
+    samples: dict[int, list[dict[str, float]]] = {steps: [] for steps in lengths}
+    for _ in range(ROUNDS):  # every length in turn, so drift on a shared machine hits them alike
+        for steps in lengths:
+            samples[steps].append(measurements(suites, targets, steps, settings.budget_s / ROUNDS))
+    by_length = {steps: {label: median([r[label] for r in rounds]) for label in rounds[0]}
+                 for steps, rounds in samples.items()}
+    section = Section("sequence", f"Sequence-length growth: LSTM forward + backward, other dims at the spec maxima, "
+                                  f"median of {ROUNDS} interleaved rounds",
                       ["what", "T", "ms", "us/step", f"x T={lengths[0]} per step"])
     data: dict[str, dict] = {}
     for label in by_length[lengths[0]]:
