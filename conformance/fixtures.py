@@ -190,33 +190,39 @@ def read_suite(specs: list[Spec], manifest: Mapping[str, str],
     The first read of a manifest's fixtures (~2 ms per .npz) writes them all into one compact
     pack in the cache folder (validated.folder(): raw array bytes and a JSON index, wire.py's
     format: never a pickle), which later starts read in a few milliseconds. A case whose .npz
-    changed since (its size or mtime) is read from the .npz again, and every case is checked
-    against its recorded checksum either way: a case that fails is left out, and its item reads
-    the .npz itself and says what is wrong.
+    changed since (its size or mtime), or whose packed arrays fail their recorded checksum (a
+    damaged pack), is read from the .npz again, and the pack rewritten; a case whose .npz fails
+    too is left out, and its item reads the .npz itself and says what is wrong.
     """
     files = {spec.case_key(case["id"]): fixture_path(spec, case["id"], root) for spec in specs for case in spec.cases}
     pack = _pack_file(specs, manifest, root)
     packed = _read_pack(pack) if pack else {}
-    found, reread = {}, False
+    good, stats, rewrite = {}, {}, False
     for key, file in files.items():
         try:
             stat = file.stat()
         except OSError:
             continue  # missing: its item says so
+        stats[key] = [stat.st_mtime_ns, stat.st_size]
         entry = packed.get(key)
-        if isinstance(entry, dict) and entry.get("stat") == [stat.st_mtime_ns, stat.st_size]:
-            found[key] = entry.get("arrays")
+        arrays = entry.get("arrays") if isinstance(entry, dict) and entry.get("stat") == stats[key] else None
+        if _matches(arrays, manifest.get(key)):
+            good[key] = arrays
             continue
-        reread = True
+        rewrite = True  # not packed, its .npz changed, or the pack is damaged
         try:
-            found[key] = read_fixture(file)
+            arrays = read_fixture(file)
         except FixtureError:
-            pass
-    good = {k: v for k, v in found.items() if isinstance(v, dict) and content_checksum(v) == manifest.get(k)}
-    if pack and reread and len(good) == len(files):
-        _write_pack(pack, {k: {"stat": [files[k].stat().st_mtime_ns, files[k].stat().st_size], "arrays": v}
-                           for k, v in good.items()})
+            continue
+        if _matches(arrays, manifest.get(key)):
+            good[key] = arrays
+    if pack and rewrite and len(good) == len(files):
+        _write_pack(pack, {k: {"stat": stats[k], "arrays": v} for k, v in good.items()})
     return good
+
+
+def _matches(arrays: Any, checksum: str | None) -> bool:
+    return isinstance(arrays, dict) and checksum is not None and content_checksum(arrays) == checksum
 
 
 _PACK_FRAME = 8  # bytes: the JSON index's length, then the index, then the arrays' bytes

@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from conformance import gradcheck
 from conformance.harness import Harness
@@ -72,9 +71,8 @@ def test_a_gradient_off_in_one_element_is_caught_along_directions() -> None:
         assert gradcheck.directional_error(wrong, losses, x, 4, np.random.default_rng(seed)) > 1e-6
 
 
-@pytest.mark.parametrize("dtype", [np.float64])
-def test_directions_never_modify_the_inputs(dtype) -> None:
-    x = {"a": np.arange(6, dtype=dtype).reshape(2, 3)}
+def test_directions_never_modify_the_inputs() -> None:
+    x = {"a": np.arange(6, dtype=np.float64).reshape(2, 3)}
     before = x["a"].copy()
     gradcheck.directional_error({"a": np.ones((2, 3))}, lambda ps: [float(np.sum(p["a"])) for p in ps], x, 3,
                                 np.random.default_rng(0))
