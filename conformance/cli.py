@@ -121,10 +121,14 @@ def cmd_grade(args: argparse.Namespace) -> int:
         results = grade(args.submissions, args.out, suite=args.suite, jobs=args.jobs, timeout=args.timeout,
                         memory_mb=args.memory_mb, random_cases=args.random_cases, random_seed=args.random_seed,
                         isolate=not args.in_process, junit=args.junit, force=args.force, profile=args.profile,
-                        points=dict(args.points))
+                        points=dict(args.points), scheduler=args.scheduler, resume=args.resume)
     except GradeError as exc:
         print(f"grade: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"grade: interrupted; every finished report is in {args.out}: the same command with --resume "
+              f"grades the rest", file=sys.stderr)
+        return 130
     print_summary(results, args.out, time.perf_counter() - started)
     return 0
 
@@ -188,6 +192,11 @@ def add_grade_parser(sub) -> None:
                         "give it for a class, so every row has the same max_score)")
     p.add_argument("--jobs", type=_at_least(1), default=None, metavar="N",
                    help="submissions graded at once (default: the number of cores)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="grade on a Dask cluster: tcp://HOST:8786 (its workers need the same rnn-conformance), or "
+                        "local:N for N worker processes on this machine (needs the cluster extra)")
+    p.add_argument("--resume", action="store_true",
+                   help="keep what an interrupted run into --out finished (same options) and grade only the rest")
     add_grading_limits(p, g.DEFAULT_RANDOM_SEED)
     p.add_argument("--junit", action="store_true", help="also write OUT/<submission>/junit.xml")
     p.add_argument("--in-process", action="store_true",

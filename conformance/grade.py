@@ -20,6 +20,7 @@ in a fresh pool, so the culprit is named and the others still get their grade.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import time
@@ -29,7 +30,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from conformance import cases, catalogue, class_report, fixtures, grade_reports, reference
+from conformance import cases, catalogue, class_report, cluster, fixtures, grade_reports, reference, remote_job
 from conformance.grade_console import ProgressDisplay
 from conformance.grade_submission import all_refs, error_for, grade_submission
 from conformance.options import (DEFAULT_MEMORY_MB, DEFAULT_RANDOM_CASES, DEFAULT_RANDOM_SEED,  # noqa: F401 - the grader's API
@@ -80,6 +81,12 @@ class _Board:
         self.summary = grade_reports.write_class(self.out, self.ordered(), self.suites, self.suite_names,
                                                  self.expected)
         self.stale, self.written_at = False, time.monotonic()
+
+    def adopt(self, result: SubmissionResult) -> None:
+        """A result a previous run wrote (--resume): counted, not written again."""
+        self.results.append(result)
+        self.stale = True
+        self.display.advance(result)
 
     def finish(self, result: SubmissionResult) -> None:
         self.results.append(result)
@@ -163,12 +170,27 @@ def hidden_from_workers(out: Path, sources: list[str]) -> list[str]:
     return sorted(hide)
 
 
+def prepare_suites(suite: str | None, points: Mapping[str, float] | None, random_cases: int,
+                   random_seed: int) -> dict[str, Suite]:
+    """The suites, ``points`` applied, with every item's data and the reference's fingerprints
+    loaded: once per grader (before forking), not once per grading process. Raises GradeError."""
+    suites = with_points(load_all(), points or {}, suite)
+    if suite is not None and suite not in suites:
+        raise GradeError(f"unknown suite {suite!r}; choose one of {sorted(suites)}")
+    manifest = fixtures.load_manifest()
+    reference.oracle_prints()
+    for name in [suite] if suite else sorted(suites):
+        cases.preload(suites[name], all_refs(suites[name], random_cases), random_seed, manifest)
+    return suites
+
+
 def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: int | None = None,
           timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB,
           random_cases: int = DEFAULT_RANDOM_CASES, random_seed: int = DEFAULT_RANDOM_SEED,
           isolate: bool = True, junit: bool = False, progress: bool | None = None,
           force: bool = False, report: bool = True, hide: Sequence[str | Path] = (), profile: str = "strict",
-          points: Mapping[str, float] | None = None) -> list[SubmissionResult]:
+          points: Mapping[str, float] | None = None, scheduler: str | None = None,
+          resume: bool = False) -> list[SubmissionResult]:
     """Grade every submission (a .py file or a folder, see conformance.submissions) into ``out``.
 
     jobs: grading processes (default: the number of cores); timeout: seconds per call;
@@ -178,48 +200,74 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
     it is deleted); report: write the class report (report.html, report/*.svg) at the end;
     hide: more files or folders no worker may see (e.g. Gradescope's /autograder/source);
     profile: a catalogue profile ("course": a modified input or an overflow only warns);
-    points: function -> its points instead of the spec's (0 leaves a course-provided function ungraded).
+    points: function -> its points instead of the spec's (0 leaves a course-provided function ungraded);
+    scheduler: grade on a Dask cluster (``tcp://HOST:PORT``, or ``local:N``; see conformance.cluster);
+    resume: keep the submissions a previous run into ``out`` (same options) finished; grade the rest.
     Returns one result per submission, in the order given. Raises GradeError only when no
-    submission can be graded at all (bad options, an unusable ``out``).
+    submission can be graded at all (bad options, an unusable ``out``, an unusable cluster).
     """
     global _SUITES
     check_options(jobs, timeout, memory_mb, random_cases)
     if profile not in catalogue.profiles():
         raise GradeError(f"unknown --profile {profile!r}; choose one of {sorted(catalogue.profiles())}")
+    if scheduler is not None:
+        cluster.parse(scheduler)
+        if not isolate:
+            raise GradeError("--scheduler grades in isolated workers only: drop --no-isolation")
+        if jobs is not None:
+            raise GradeError("--jobs is for local grading: with --scheduler the cluster's workers grade "
+                             "(local:N starts N of them)")
     for var in _THREAD_VARS:  # one BLAS thread per process: predictable timing, no oversubscription
         os.environ[var] = "1"
-    _SUITES = suites = with_points(load_all(), points or {}, suite)
-    if suite is not None and suite not in suites:
-        raise GradeError(f"unknown suite {suite!r}; choose one of {sorted(suites)}")
+    _SUITES = suites = prepare_suites(suite, points, random_cases, random_seed)
     picked = collect([Path(p) for p in submissions], suites, suite)
-    manifest = fixtures.load_manifest()
-    reference.oracle_prints()  # the reference's fingerprints, computed once here, not once per grading process
-    for name in [suite] if suite else sorted(suites):  # once here, not once per grading process
-        cases.preload(suites[name], all_refs(suites[name], random_cases), random_seed, manifest)
     out = Path(out)
-    try:
-        grade_reports.prepare_out(out, [s.name for s in picked], force)
-    except grade_reports.OutFolderError as exc:
-        raise GradeError(str(exc)) from None
-    hide = sorted({*hidden_from_workers(out, [s.source for s in picked]), *(str(Path(h).resolve()) for h in hide)})
-    display = ProgressDisplay(len(picked), enabled=progress)
-    board = _Board(out, suites, suite, len(picked), [s.name for s in picked], junit, display)
-    board.write_class()  # from the start: a summary with its header, whatever happens next
-    jobs_list = [{"index": k, "name": s.name, "source": s.source, "file": s.file, "error": s.error,
-                  "suite": suite, "timeout": float(timeout), "memory_mb": int(memory_mb),
-                  "random_cases": int(random_cases), "random_seed": int(random_seed), "isolate": bool(isolate),
-                  "hide": hide, "profile": profile}
-                 for k, s in enumerate(picked)]
-    for job in jobs_list:  # no file picked: nothing to run, the reason is the result
-        if job["file"] is None:
-            board.finish(error_for(job, suites, job["error"]))
-    runnable = [j for j in jobs_list if j["file"] is not None]
-    width = max(1, min(jobs or _cores(), len(runnable) or 1))
-    try:
-        _run_all(runnable, width, board)
-    finally:
-        board.write_class()  # first: a crash in the class report below leaves every summary written
-        display.close()
+    run = {"suite": suite, "timeout": float(timeout), "memory_mb": int(memory_mb), "random_cases": int(random_cases),
+           "random_seed": int(random_seed), "isolate": bool(isolate), "profile": profile,
+           "points": {k: float(v) for k, v in sorted((points or {}).items())}, "grader": remote_job.grader_digest()}
+    with cluster.connect(scheduler) if scheduler else contextlib.nullcontext() as client:
+        try:  # after connecting: a cluster that cannot be used leaves the previous reports alone
+            grade_reports.prepare_out(out, [s.name for s in picked], force, run, resume)
+        except grade_reports.OutFolderError as exc:
+            raise GradeError(str(exc)) from None
+        hide = sorted({*hidden_from_workers(out, [s.source for s in picked]), *(str(Path(h).resolve()) for h in hide)})
+        display = ProgressDisplay(len(picked), enabled=progress)
+        board = _Board(out, suites, suite, len(picked), [s.name for s in picked], junit, display)
+        jobs_list = [{"index": k, "name": s.name, "source": s.source, "file": s.file, "error": s.error, "hide": hide,
+                      **{key: run[key] for key in ("suite", "timeout", "memory_mb", "random_cases", "random_seed",
+                                                   "isolate", "profile", "points")}}
+                     for k, s in enumerate(picked)]
+        runnable = []
+        for job in jobs_list:
+            done = grade_reports.finished_result(out, job["name"], job["source"], junit) if resume else None
+            if done is not None:
+                board.adopt(done)
+            elif job["file"] is None:  # no file picked: nothing to run, the reason is the result
+                board.finish(error_for(job, suites, job["error"]))
+            else:
+                runnable.append(job)
+        board.write_class()  # from the start: a summary with its header, whatever happens next
+        width = max(1, min(jobs or _cores(), len(runnable) or 1))
+        try:
+            if client is not None:
+                _run_on_cluster(client, runnable, board)
+            else:
+                _run_all(runnable, width, board)
+        finally:
+            board.write_class()  # first: a crash in the class report below leaves every summary written
+            display.close()
     if report:  # at the end only: from the final summary
         class_report.write_report(out, board.summary, board.ordered())
     return board.ordered()
+
+
+def _run_on_cluster(client: Any, jobs: list[dict], board: _Board) -> None:
+    grader = remote_job.identity()
+
+    def make_job(job: dict) -> dict:
+        return {**job, "bundle": remote_job.pack(job["source"], job["file"]), "grader": grader}
+
+    def finish(job: dict, data: dict | None, error: str | None) -> None:
+        board.finish(SubmissionResult.from_dict(data) if data is not None else error_for(job, _SUITES, error))
+
+    cluster.grade_all(client, jobs, make_job, finish, board.tick)

@@ -23,7 +23,8 @@ from conformance.spec import SUITES, Suite
 
 HIDDEN_VISIBILITY = "after_due_date"
 MARKER = ".rnn-conformance-grades.json"  # in --out: the submission folders this command wrote
-_OWN_FILES = ("results.json", "junit.xml")
+RESULT_DATA = ".result.json"  # beside results.json: the whole result, what --resume reads back
+_OWN_FILES = ("results.json", "junit.xml", RESULT_DATA)
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)  # read once: reports get the permissions the user's umask asks for
 # XML 1.0 cannot hold most control characters; a target's exception message may contain them.
@@ -52,18 +53,34 @@ class OutFolderError(Exception):
     """--out cannot be used: a file, or a non-empty folder this command did not write."""
 
 
-def prepare_out(out: Path, names: list[str], force: bool) -> int:
+def prepare_out(out: Path, names: list[str], force: bool, run: dict[str, Any] | None = None,
+                resume: bool = False) -> int:
     """Make ``out`` ready for a run grading ``names``; returns how many old submission folders
     were cleared. Only what this command wrote (listed in its marker file) is ever deleted,
-    and of each folder only its report files."""
+    and of each folder only its report files. ``run``: the options that decide the grades,
+    kept in the marker; with ``resume`` nothing is cleared, and the previous run must have had
+    the same ``run`` (raises OutFolderError naming what differs)."""
     if out.exists() and not out.is_dir():
         raise OutFolderError(f"--out {out} is a file, not a folder")
     out.mkdir(parents=True, exist_ok=True)
     marker = out / MARKER
+    # a marker we cannot read still says this command wrote here (nothing listed is cleared)
+    data = (_read_marker(marker) or {"folders": [], "files": [], "run": None}) if marker.is_file() else None
+    if resume:
+        if data is None:
+            raise OutFolderError(f"--resume: {out} holds no run of rnn-conformance grade to resume")
+        before = data.get("run") or {}
+        differ = sorted(k for k in {*before, *(run or {})} if before.get(k) != (run or {}).get(k))
+        if differ:
+            told = "; ".join(f"{k}: {before.get(k)!r} then, {(run or {}).get(k)!r} now" for k in differ)
+            raise OutFolderError(f"--resume: {out} was graded with other options ({told}); "
+                                 f"resume with the same options, or grade again without --resume")
+        folders = sorted({*map(str, data.get("folders", [])), *names})
+        _write_marker(marker, folders, data.get("files", []), run)
+        return 0
     cleared = 0
-    if marker.is_file():
-        owned, files = _read_marker(marker)
-        for name in owned:
+    if data is not None:
+        for name in data.get("folders", []):
             folder = out / str(name)
             if not folder.is_dir() or folder.is_symlink() or folder.parent != out:
                 continue
@@ -76,21 +93,34 @@ def prepare_out(out: Path, names: list[str], force: bool) -> int:
                 pass
         for file in ("summary.csv", "summary.json"):
             (out / file).unlink(missing_ok=True)
-        _clear_files(out, files)
+        _clear_files(out, list(data.get("files", [])))
     elif any(out.iterdir()) and not force:
         raise OutFolderError(f"--out {out} is not empty and was not written by rnn-conformance grade; choose an "
                              f"empty folder, or pass --force to grade into it anyway (nothing in it is deleted)")
-    write_atomic(marker, json.dumps({"written_by": "rnn-conformance grade", "folders": sorted(names)}, indent=1) + "\n")
+    _write_marker(marker, sorted(names), [], run)
     return cleared
 
 
-def _read_marker(marker: Path) -> tuple[list, list]:
-    """The submission folders and the other files (paths relative to --out) a marker lists."""
+def _read_marker(marker: Path) -> dict[str, Any] | None:
+    """The marker's data (folders, files relative to --out, the run's options), or None."""
     try:
         data = json.loads(marker.read_text())
-        return list(data.get("folders", [])), list(data.get("files", []))
-    except (ValueError, OSError, AttributeError, TypeError):
-        return [], []
+    except (ValueError, OSError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    return {"folders": _list(data.get("folders")), "files": _list(data.get("files")),
+            "run": data.get("run") if isinstance(data.get("run"), dict) else None}
+
+
+def _list(value: Any) -> list:
+    return list(value) if isinstance(value, list) else []
+
+
+def _write_marker(marker: Path, folders: list, files: list, run: dict[str, Any] | None) -> None:
+    data = {"written_by": "rnn-conformance grade", "folders": sorted(map(str, folders)),
+            "files": sorted(map(str, files)), "run": run}
+    write_atomic(marker, json.dumps(data, indent=1) + "\n")
 
 
 def _clear_files(out: Path, files: list) -> None:
@@ -117,11 +147,8 @@ def _clear_files(out: Path, files: list) -> None:
 def note_written(out: Path, files: list[str]) -> None:
     """Add ``files`` (paths relative to ``out``) to the marker, before writing them, so that a
     regrade clears them and nothing else."""
-    marker = out / MARKER
-    folders, known = _read_marker(marker) if marker.is_file() else ([], [])
-    data = {"written_by": "rnn-conformance grade", "folders": sorted(folders),
-            "files": sorted(set(map(str, known)) | set(files))}
-    write_atomic(marker, json.dumps(data, indent=1) + "\n")
+    data = _read_marker(out / MARKER) or {"folders": [], "files": [], "run": None}
+    _write_marker(out / MARKER, data["folders"], sorted({*map(str, data["files"]), *files}), data["run"])
 
 
 # ------------------------------------------------------------------- per submission
@@ -217,6 +244,23 @@ def write_submission(out: Path, result: SubmissionResult, with_junit: bool) -> N
     write_atomic(folder / "results.json", json.dumps(gradescope(result), separators=(",", ":")) + "\n")
     if with_junit:
         write_atomic(folder / "junit.xml", junit(result))
+    # last: its presence says every report of this submission is whole (see finished_result)
+    write_atomic(folder / RESULT_DATA, json.dumps(result.to_dict(), separators=(",", ":")) + "\n")
+
+
+def finished_result(out: Path, name: str, source: str, with_junit: bool) -> SubmissionResult | None:
+    """The result a previous run wrote for submission ``name`` graded from ``source``, if all
+    its reports are there and readable; else None (it is graded again)."""
+    folder = out / name
+    needed = [folder / "results.json", *([folder / "junit.xml"] if with_junit else [])]
+    try:
+        data = json.loads((folder / RESULT_DATA).read_text(encoding="utf-8"))
+        result = SubmissionResult.from_dict(data)
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+    if result.name != name or result.source != source or not all(p.is_file() for p in needed):
+        return None
+    return result
 
 
 # ------------------------------------------------------------------------- the class
