@@ -7,8 +7,8 @@
 
 Each submission travels as a self-contained job (conformance.remote_job: its bytes, the
 options, the client's grader digest); a worker whose grader differs refuses it, and is
-named before anything is graded. Jobs are handed out a few per worker at a time, so that
-the client never holds a class's bytes in flight, and every result is written as it arrives
+named before anything is graded. Jobs are handed out one per worker at a time (the client never
+holds a class's bytes in flight), and every result is written as it arrives
 (conformance.grade's board: results.json, summaries, progress), so an interrupted run leaves
 every finished report and ``--resume`` grades only the rest.
 
@@ -33,7 +33,9 @@ from conformance.options import GradeError
 
 _POLL_S = 0.2  # how often the wait loop redraws the progress bar
 _CONNECT_S = 10  # how long to try reaching a scheduler
-_PER_WORKER = 2  # jobs handed to each worker at a time: one running, one ready
+# One job per worker at a time: when a worker dies, Dask counts the death against every job
+# it held, so a job queued behind a crashing one could otherwise be given up as a crasher.
+_PER_WORKER = 1
 _LOCAL = re.compile(r"local:(\d+)")
 # Our jobs run one at a time per worker process, and a job whose worker died is tried once
 # more elsewhere, not three times (Dask's default): see the module docstring.

@@ -264,10 +264,7 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
 def _run_on_cluster(client: Any, jobs: list[dict], board: _Board) -> None:
     grader = remote_job.identity()
 
-    def make_job(job: dict) -> dict:
-        return {**job, "bundle": remote_job.pack(job["source"], job["file"]), "grader": grader}
-
     def finish(job: dict, data: dict | None, error: str | None) -> None:
         board.finish(SubmissionResult.from_dict(data) if data is not None else error_for(job, _SUITES, error))
 
-    cluster.grade_all(client, jobs, make_job, finish, board.tick)
+    cluster.grade_all(client, jobs, lambda job: remote_job.make(job, grader), finish, board.tick)

@@ -100,6 +100,13 @@ def pack(source: str, file: str) -> dict[str, Any]:
     return {"root": src.name, "file": chosen, "files": files}
 
 
+def make(job: dict[str, Any], grader: dict[str, str]) -> dict[str, Any]:
+    """A local grading job made self-contained: the submission's bytes and the grader's identity
+    added (``resolved_source``: how the client's messages name it). Raises PackError."""
+    return {**job, "bundle": pack(job["source"], job["file"]), "grader": grader,
+            "resolved_source": str(Path(job["source"]).resolve())}
+
+
 # ---------------------------------------------------------------------------- worker side
 
 def _unpack(bundle: dict[str, Any], into: Path) -> tuple[Path, Path]:
@@ -155,7 +162,7 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
         suites = _suites_for(job)
         scratch = Path(tempfile.mkdtemp(prefix="rnn-conformance-job-"))
         try:
-            source, file = _unpack(job["bundle"], scratch)
+            source, file = _unpack(job["bundle"], scratch.resolve())
             hide = sorted({str(scratch), *_worker_scratch(), *(h for h in job["hide"] if os.path.exists(h))})
             local = {**job, "source": str(source), "file": str(file), "hide": hide}
             local.pop("bundle")
@@ -166,5 +173,18 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
                                                   f"{type(exc).__name__}: {exc}").to_dict()
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+    # the texts name the submission as the client's machine has it, as local grading does
+    result = _replaced(result, str(source.resolve()), job["resolved_source"])
     result["source"], result["file"] = job["source"], job["file"]
     return result
+
+
+def _replaced(value: Any, old: str, new: str) -> Any:
+    """``value`` (builtins) with ``old`` replaced by ``new`` in every string."""
+    if isinstance(value, str):
+        return value.replace(old, new)
+    if isinstance(value, dict):
+        return {key: _replaced(item, old, new) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_replaced(item, old, new) for item in value]
+    return value

@@ -7,6 +7,10 @@ side, as an instructor has them) with an absolute --out. For each hostile one: i
 what happened. For the class: the ordinary submissions' results.json equal those of a run
 without the hostile ones, the spec and fixtures are byte-for-byte unchanged, the grader exits 0
 and writes every report, and no process a submission started outlives the run.
+
+The class is graded twice, by a local pool (``--jobs 2``) and on a Dask LocalCluster of two
+worker processes (``--scheduler local:2``): every check holds for both, and the two runs
+give every submission the same grades.
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ HOSTILE = sorted((HERE / "hostile").glob("*.py"))
 EXAMPLES = HERE.parent / "examples" / "submissions"
 CORRECT = HERE / "targets" / "_correct_dlai.py"
 MEMORISED = HERE / "targets" / "memorised.py"
-OPTIONS = ["--suite", "dlai", "--timeout", "1", "--memory-mb", "256", "--random-cases", "1", "--jobs", "2"]
+OPTIONS = ["--suite", "dlai", "--timeout", "1", "--memory-mb", "256", "--random-cases", "1"]
+MODES = {"local": ["--jobs", "2"], "dask": ["--scheduler", "local:2"]}
 PASTED = ["rnn_cell_forward", "rnn_forward", "lstm_forward", "rnn_backward", "lstm_cell_backward", "lstm_backward"]
 
 
@@ -109,9 +114,10 @@ def tree_digest() -> str:
     return digest.hexdigest()
 
 
-def grade(submissions: list[Path], out: Path, env: dict) -> subprocess.CompletedProcess:
+def grade(submissions: list[Path], out: Path, env: dict, mode: str = "local") -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "conformance.cli", "grade", *map(str, submissions),
-                           "--out", str(out), *OPTIONS], capture_output=True, text=True, env=env, timeout=600)
+                           "--out", str(out), *OPTIONS, *MODES[mode]], capture_output=True, text=True, env=env,
+                          timeout=600)
 
 
 def grades(out: Path, name: str) -> dict:
@@ -123,15 +129,43 @@ def grades(out: Path, name: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def class_run(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("hostile")
-    env = {k: v for k, v in os.environ.items() if k != sandbox.FORCE_FALLBACK}
+def baseline(tmp_path_factory):
+    """The ordinary submissions graded without hostile classmates."""
+    tmp = tmp_path_factory.mktemp("baseline")
+    run = grade(build_class(tmp / "subs", tmp / "out", hostile=False), tmp / "out", _env())
+    return {"run": run, "out": tmp / "out"}
+
+
+def _env() -> dict:
+    return {k: v for k, v in os.environ.items() if k != sandbox.FORCE_FALLBACK}
+
+
+@pytest.fixture(scope="module", params=sorted(MODES))
+def class_run(request, tmp_path_factory, baseline):
+    tmp = tmp_path_factory.mktemp(f"hostile-{request.param}")
     before = tree_digest()
-    baseline = grade(build_class(tmp / "baseline_subs", tmp / "baseline", hostile=False), tmp / "baseline", env)
     submissions = build_class(tmp / "subs", tmp / "class", hostile=True)
-    run = grade(submissions, tmp / "class", env)
-    return {"baseline": baseline, "run": run, "out": tmp / "class", "base_out": tmp / "baseline",
-            "before": before, "after": tree_digest(), "left": hostile_processes(), "count": len(submissions)}
+    run = grade(submissions, tmp / "class", _env(), request.param)
+    return {"baseline": baseline["run"], "run": run, "out": tmp / "class", "base_out": baseline["out"],
+            "before": before, "after": tree_digest(), "left": hostile_processes(), "count": len(submissions),
+            "names": sorted(p.stem for p in submissions), "mode": request.param, "tmp": tmp}
+
+
+_RUNS: dict[str, dict] = {}
+
+
+def test_local_and_dask_grade_the_class_alike(class_run):
+    """Each submission's results.json (timings and printed output apart) is the same in both modes."""
+    _RUNS[class_run["mode"]] = class_run
+    if len(_RUNS) < len(MODES):
+        assert class_run["run"].returncode == 0  # compared when the other mode's run is done
+        return
+    def alike(run: dict, name: str) -> str:  # each run has its own folder
+        return json.dumps(grades(run["out"], name)).replace(str(run["tmp"]), "<run>")
+
+    local, dask = _RUNS["local"], _RUNS["dask"]
+    for name in local["names"]:
+        assert alike(dask, name) == alike(local, name), name
 
 
 def test_the_grader_exits_normally_with_every_report(class_run):
