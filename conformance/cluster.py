@@ -75,7 +75,7 @@ def connect(scheduler: str) -> Iterator[Any]:
             stack.enter_context(dask.config.set(LOCAL_CONFIG))
             cluster = stack.enter_context(distributed.LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                dashboard_address=None, silence_logs=logging.ERROR))
+                dashboard_address=":0", silence_logs=logging.ERROR))  # ":0": its HTTP server on a free port, never 8787
             address = cluster.scheduler_address
         else:
             address = scheduler
@@ -119,7 +119,7 @@ def deaths_allowed(client: Any) -> int:
 
 
 def crashed_message(deaths: int) -> str:
-    times = "twice" if deaths == 2 else f"{deaths} times"
+    times = {1: "once", 2: "twice"}.get(deaths, f"{deaths} times")
     return (f"not graded: crashed the worker {times} (a Dask worker process died while grading this "
             f"submission, {times} in a row; it is not tried again)")
 

@@ -92,7 +92,7 @@ def pack(source: str, file: str) -> dict[str, Any]:
         for member in members:
             total += member.stat().st_size
             if total > MAX_SUBMISSION_BYTES:
-                raise PackError(f"the submission is larger than {MAX_SUBMISSION_BYTES >> 20} MB: too large to send "
+                raise PackError(f"the submission is larger than {MAX_SUBMISSION_BYTES / 2**20:g} MB: too large to send "
                                 f"to a cluster worker (grade it without --scheduler)")
             files[member.relative_to(src).as_posix() if src.is_dir() else src.name] = member.read_bytes()
     except OSError as exc:
