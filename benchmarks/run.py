@@ -13,6 +13,7 @@ Sections (--only, repeatable; default all, in this order):
   student   wall time of `pytest --target=FILE` vs bare pytest with as many items
   grading   grade() of N copies of the correct submission: isolated / in-process, --jobs 1 / 2
   sizes     isolated --jobs 2 at several class sizes: seconds per submission, fixed cost
+  cluster   the same copies on Dask (--scheduler local:2, and a running 2-worker cluster) vs --jobs 2
   sequence  the oracle's and the harness's LSTM cost as T grows: time per step
   torch     the cs231n oracle vs torch.nn.LSTM / RNN on the CPU (needs the crosscheck extra)
 """
@@ -38,11 +39,12 @@ sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT)]  # the sections package; th
 
 import numpy as np  # noqa: E402
 
-from sections import grading, sequence, student, versus_torch  # noqa: E402
+from sections import cluster, grading, sequence, student, versus_torch  # noqa: E402
 from sections.common import Section, Settings, render  # noqa: E402
 
 SECTIONS: dict[str, Callable[[Settings], Section]] = {
     "student": student.run, "grading": grading.throughput, "sizes": grading.class_sizes,
+    "cluster": cluster.run,
     "sequence": sequence.run, "torch": versus_torch.run,  # torch last: nothing forks after it is imported
 }
 FULL = {"repeat": 5, "grade_repeat": 1, "copies": 100, "sizes": (10, 100, 1000), "lengths": (8, 16, 32, 64, 128),

@@ -24,6 +24,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import signal
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -73,9 +75,10 @@ def connect(scheduler: str) -> Iterator[Any]:
     with contextlib.ExitStack() as stack:
         if kind == "local":
             stack.enter_context(dask.config.set(LOCAL_CONFIG))
-            cluster = stack.enter_context(distributed.LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                dashboard_address=":0", silence_logs=logging.ERROR))  # ":0": its HTTP server on a free port, never 8787
+            with _ctrl_c_ignored():  # by the worker processes started now: the client stops them itself
+                cluster = stack.enter_context(distributed.LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                    dashboard_address=":0", silence_logs=logging.ERROR))  # ":0": a free port, never 8787
             address = cluster.scheduler_address
         else:
             address = scheduler
@@ -86,6 +89,21 @@ def connect(scheduler: str) -> Iterator[Any]:
             raise GradeError(f"cannot reach the Dask scheduler at {scheduler}: {_first_line(exc)}") from None
         check_workers(client, scheduler)
         yield client
+
+
+@contextlib.contextmanager
+def _ctrl_c_ignored() -> Iterator[None]:
+    """SIGINT ignored while processes are started (they keep ignoring it; this process does not).
+    Ctrl-C in a terminal reaches every process of the group: a LocalCluster's workers would
+    each print a traceback, and die before the client had cancelled their jobs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _first_line(exc: BaseException) -> str:

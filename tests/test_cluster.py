@@ -334,3 +334,29 @@ def test_a_submission_too_large_to_send_is_not_graded_and_the_rest_are(scheduler
     results = {r.name: r for r in grade([*subs, big], tmp_path / "out", scheduler=scheduler, **OPTIONS)}
     assert results["small"].status == "graded"
     assert results["big"].status == "error" and "too large to send" in results["big"].message
+
+
+SPY = '''import glob, os, tempfile
+from _correct_dlai import *  # noqa: F401,F403
+from _correct_dlai import softmax as _softmax
+
+
+def softmax(x):
+    """Lists what of the Dask worker's files it can see: other jobs' folders, Dask's scratch space."""
+    seen = sorted(glob.glob(os.path.join(tempfile.gettempdir(), "rnn-conformance-job-*"))
+                  + glob.glob(os.path.join(tempfile.gettempdir(), "dask-scratch-space", "*")) + glob.glob("@SCRATCH@/*"))
+    print("spy saw:", seen)
+    return _softmax(x)
+'''
+
+
+def test_a_job_cannot_see_other_jobs_or_the_dask_worker(scheduler, client, tmp_path):
+    scratch = next(iter(client.run(lambda dask_worker: dask_worker.local_directory).values()))
+    spy = tmp_path / "subs" / "spy"
+    spy.mkdir(parents=True)
+    (spy / "spy.py").write_text(SPY.replace("@SCRATCH@", scratch))
+    shutil.copy(ROOT / "tests" / "targets" / "_correct_dlai.py", spy / "_correct_dlai.py")
+    results = grade([spy, *copies(tmp_path / "subs", EXAMPLES / "bob.py", ["b1", "b2", "b3"])], tmp_path / "out",
+                    scheduler=scheduler, **OPTIONS)
+    assert results[0].status == "graded" and "spy saw: []" in results[0].output, results[0].output
+    assert list(Path(scratch).iterdir()), "the spy's probe must find something outside the sandbox"

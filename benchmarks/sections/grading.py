@@ -63,12 +63,14 @@ def import_report_modules() -> float:
     return timed(importlib.import_module, "conformance.class_figures")[0]
 
 
-def grade_class(submissions: list[Path], scratch: Path, isolate: bool, jobs: int) -> GradeRun:
-    """Grade ``submissions`` into a fresh folder under ``scratch`` with default options, then
-    draw the class report; the folder is removed afterwards."""
+def grade_class(submissions: list[Path], scratch: Path, isolate: bool, jobs: int | None,
+                scheduler: str | None = None) -> GradeRun:
+    """Grade ``submissions`` into a fresh folder under ``scratch`` with default options (on a
+    Dask ``scheduler`` if given), then draw the class report; the folder is removed afterwards."""
     out = Path(tempfile.mkdtemp(dir=scratch, prefix="out-"))
     try:
-        grade_s, results = timed(grade, submissions, out, jobs=jobs, isolate=isolate, progress=False, report=False)
+        grade_s, results = timed(grade, submissions, out, jobs=jobs, isolate=isolate, progress=False, report=False,
+                                 scheduler=scheduler)
         import_s = import_report_modules()
         summary = json.loads((out / "summary.json").read_text())
         report_s, _ = timed(class_report.write_report, out, summary, results)
