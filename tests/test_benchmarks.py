@@ -1,7 +1,7 @@
 """benchmarks/run.py runs end to end and writes the figures it promises.
 
-A smoke test only: --quick sizes, two sections (grading and sequence: the ones that exercise
-the grader and the harness). It asserts what the JSON holds, never how fast anything was:
+A smoke test only: --quick sizes, three sections (grading, sequence and cluster: the ones that
+exercise the grader, the harness and grading on Dask). It asserts what the JSON holds, never how fast anything was:
 timings on a shared machine are noise (DESIGN.md: performance is measured, never asserted).
 """
 
@@ -24,16 +24,16 @@ def positive_numbers(tree: object) -> list[float]:
     return [tree] if isinstance(tree, (int, float)) and not isinstance(tree, bool) else []
 
 
-def test_quick_run_writes_grading_and_sequence_figures(tmp_path):
+def test_quick_run_writes_grading_sequence_and_cluster_figures(tmp_path):
     out = tmp_path / "results.json"
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--only", "grading",
-                           "--only", "sequence", "--json", str(out)],
+                           "--only", "sequence", "--only", "cluster", "--json", str(out)],
                           cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Grading throughput" in done.stdout and "Sequence-length growth" in done.stdout
     document = json.loads(out.read_text())
 
-    assert set(document["sections"]) == {"grading", "sequence"}
+    assert set(document["sections"]) == {"grading", "sequence", "cluster"}
     machine = document["machine"]
     assert machine["cores"] >= 1 and machine["python"] and machine["numpy"] and machine["date"]
 
@@ -51,3 +51,9 @@ def test_quick_run_writes_grading_and_sequence_figures(tmp_path):
     for series in sequence["series"].values():
         assert set(series) == {"8", "16"}
         assert all(n > 0 for n in positive_numbers(series))
+
+    cluster = document["sections"]["cluster"]
+    assert cluster["copies"] == 4 and cluster["scores_identical"] is True
+    assert len(cluster["ways"]) == 3
+    for way in cluster["ways"].values():
+        assert way["grade_s"] > 0 and way["submissions_per_s"] > 0
