@@ -71,3 +71,15 @@ def test_installed_copy_validates_lists_and_judges_from_elsewhere(installed: Pat
     assert judged.returncode == 1, judged.stdout[-2000:] + judged.stderr  # my_rnn.py has two real bugs
     report = json.loads((cwd / "report.json").read_text())
     assert report["totals"]["items"] == 89 and report["functions"]["rnn_cell_backward"]["status"] == "fail"
+
+
+def test_an_installed_wheel_has_the_checkouts_grader_digest(installed: Path, tmp_path: Path) -> None:
+    """A cluster mixes a checkout (the client) and wheels (the workers): the digest that must
+    match between them covers the same files in both."""
+    from conformance import remote_job
+
+    env = {**os.environ, "PYTHONPATH": str(installed)}
+    theirs = _run([sys.executable, "-c", "from conformance import remote_job; print(remote_job.grader_digest())"],
+                  cwd=tmp_path, env=env)
+    assert theirs.returncode == 0, theirs.stderr
+    assert theirs.stdout.strip() == remote_job.grader_digest()
