@@ -26,6 +26,7 @@ import logging
 import re
 import signal
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -38,6 +39,9 @@ _CONNECT_S = 10  # how long to try reaching a scheduler
 # One job per worker at a time: when a worker dies, Dask counts the death against every job
 # it held, so a job queued behind a crashing one could otherwise be given up as a crasher.
 _PER_WORKER = 1
+_NO_WORKERS_S = 60.0  # a cluster without workers this long stops the run (it would wait forever)
+LOST = ("lost the Dask scheduler while grading: the finished reports are written; "
+        "rerun with --resume to grade the rest")
 _LOCAL = re.compile(r"local:(\d+)")
 # Our jobs run one at a time per worker process, and a job whose worker died is tried once
 # more elsewhere, not three times (Dask's default): see the module docstring.
@@ -73,6 +77,7 @@ def connect(scheduler: str) -> Iterator[Any]:
     import dask
 
     with contextlib.ExitStack() as stack:
+        stack.enter_context(_quiet(logging.getLogger("distributed")))
         if kind == "local":
             stack.enter_context(dask.config.set(LOCAL_CONFIG))
             with _ctrl_c_ignored():  # by the worker processes started now: the client stops them itself
@@ -89,6 +94,18 @@ def connect(scheduler: str) -> Iterator[Any]:
             raise GradeError(f"cannot reach the Dask scheduler at {scheduler}: {_first_line(exc)}") from None
         check_workers(client, scheduler)
         yield client
+
+
+@contextlib.contextmanager
+def _quiet(logger: logging.Logger) -> Iterator[None]:
+    """Dask's client logs every reconnection attempt with a traceback: what matters to the user
+    becomes one of our one-line errors instead."""
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 @contextlib.contextmanager
@@ -154,9 +171,15 @@ def grade_all(client: Any, jobs: list[dict[str, Any]], make_job: Callable[[dict[
     waiting = list(reversed(jobs))  # popped from the end: in order
     run_id = uuid.uuid4().hex[:12]  # keys unique on a shared scheduler: Dask shares equal keys' results
     running: dict[Any, dict[str, Any]] = {}
+    workerless_since = None
     try:
         while waiting or running:
-            room = _PER_WORKER * max(1, len(client.scheduler_info().get("workers", {}))) - len(running)
+            workers = len(client.scheduler_info().get("workers", {}))
+            workerless_since = None if workers else (workerless_since or time.monotonic())
+            if workerless_since is not None and time.monotonic() - workerless_since > _NO_WORKERS_S:
+                raise GradeError(f"the Dask cluster has had no workers for {_NO_WORKERS_S:g} s: stopped. The finished "
+                                 f"reports are written; start workers and rerun with --resume to grade the rest")
+            room = _PER_WORKER * max(1, workers) - len(running)
             while waiting and room > 0:
                 job = waiting.pop()
                 try:
@@ -172,6 +195,8 @@ def grade_all(client: Any, jobs: list[dict[str, Any]], make_job: Callable[[dict[
                     done = distributed.wait(list(running), timeout=_POLL_S, return_when="FIRST_COMPLETED").done
             except TimeoutError:
                 done = set()
+            except distributed.CancelledError:  # every future at once: the scheduler is gone
+                raise GradeError(LOST) from None
             for future in sorted(done, key=lambda f: running[f]["index"]):
                 job = running.pop(future)
                 _collect(future, job, deaths, finish, distributed)
@@ -186,8 +211,7 @@ def _collect(future: Any, job: dict[str, Any], deaths: int, finish: Callable, di
         finish(job, future.result(), None)
         return
     if future.status == "cancelled":
-        raise GradeError("lost the Dask scheduler while grading: the finished reports are written; "
-                         "rerun with --resume to grade the rest")
+        raise GradeError(LOST)
     exc = future.exception()
     if isinstance(exc, distributed.KilledWorker):
         finish(job, None, crashed_message(deaths))

@@ -360,3 +360,64 @@ def test_a_job_cannot_see_other_jobs_or_the_dask_worker(scheduler, client, tmp_p
                     scheduler=scheduler, **OPTIONS)
     assert results[0].status == "graded" and "spy saw: []" in results[0].output, results[0].output
     assert list(Path(scratch).iterdir()), "the spy's probe must find something outside the sandbox"
+
+
+@pytest.fixture
+def own_scheduler(tmp_path):
+    """A scheduler process of its own (killable), and a way to add worker processes to it."""
+    file = tmp_path / "scheduler.json"
+    dask_cli = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
+    scheduler = subprocess.Popen([*dask_cli, "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                                  "--scheduler-file", str(file)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    started = []
+    deadline = time.monotonic() + 60
+    while not file.is_file() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    address = json.loads(file.read_text())["address"]
+
+    def add_worker() -> subprocess.Popen:
+        worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--no-nanny",
+                                   "--nthreads", "1", "--no-dashboard"], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        started.append(worker)
+        return worker
+
+    yield scheduler, address, add_worker
+    for proc in [scheduler, *started]:
+        proc.kill()
+        proc.wait()
+
+
+def _kill_when_graded(proc: subprocess.Popen, out: Path, count: int) -> None:
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("*/.result.json"))) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.kill()
+
+
+def test_a_lost_scheduler_stops_the_run_in_one_line_keeping_what_finished(own_scheduler, tmp_path, monkeypatch):
+    scheduler, address, add_worker = own_scheduler
+    add_worker()
+    subs = copies(tmp_path / "subs", EXAMPLES / "erin.py", [f"s{k:02d}" for k in range(20)])
+    killer = threading.Thread(target=_kill_when_graded, args=(scheduler, tmp_path / "out", 1))
+    killer.start()
+    with pytest.raises(GradeError) as caught:
+        grade(subs, tmp_path / "out", scheduler=address, **OPTIONS)
+    killer.join()
+    assert str(caught.value) == cluster.LOST
+    finished = list((tmp_path / "out").glob("*/.result.json"))
+    assert 1 <= len(finished) < len(subs)
+    assert json.loads((tmp_path / "out" / "summary.json").read_text())["submissions"]["finished"] == len(finished)
+
+
+def test_a_cluster_left_without_workers_stops_the_run(own_scheduler, tmp_path, monkeypatch):
+    _, address, add_worker = own_scheduler
+    worker = add_worker()
+    monkeypatch.setattr(cluster, "_NO_WORKERS_S", 2.0)
+    subs = copies(tmp_path / "subs", EXAMPLES / "erin.py", [f"s{k:02d}" for k in range(20)])
+    killer = threading.Thread(target=_kill_when_graded, args=(worker, tmp_path / "out", 1))
+    killer.start()
+    with pytest.raises(GradeError, match=r"has had no workers for 2 s: stopped.*--resume"):
+        grade(subs, tmp_path / "out", scheduler=address, **OPTIONS)
+    killer.join()
+    assert 1 <= len(list((tmp_path / "out").glob("*/.result.json"))) < len(subs)
