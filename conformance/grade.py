@@ -37,7 +37,7 @@ from conformance.options import (DEFAULT_MEMORY_MB, DEFAULT_RANDOM_CASES, DEFAUL
                                  DEFAULT_TIMEOUT, MIN_MEMORY_MB, GradeError, check_options)
 from conformance.scoring import SubmissionResult
 from conformance.spec import Suite, load_all
-from conformance.submissions import collect
+from conformance.submissions import collect, content_digest
 
 _POLL_S = 0.2  # how often the wait loop redraws the progress bar
 _CLASS_EVERY_S = 2.0  # how stale the class summary may get while grading
@@ -66,10 +66,11 @@ class _Board:
     """The finished results, and the report files that mirror them."""
 
     def __init__(self, out: Path, suites: dict[str, Suite], suite: str | None, expected: int,
-                 order: list[str], junit: bool, display: ProgressDisplay):
+                 contents: dict[str, str], junit: bool, display: ProgressDisplay):
         self.out, self.suites, self.expected, self.junit, self.display = out, suites, expected, junit, display
         self.suite_names = [suite] if suite else []
-        self.order = {name: k for k, name in enumerate(order)}
+        self.contents = contents  # name -> the digest of its files when the run began, in the order given
+        self.order = {name: k for k, name in enumerate(contents)}
         self.results: list[SubmissionResult] = []
         self.stale, self.written_at = True, 0.0
         self.summary: dict[str, Any] = {}  # summary.json as last written: the class report's data
@@ -90,7 +91,7 @@ class _Board:
 
     def finish(self, result: SubmissionResult) -> None:
         self.results.append(result)
-        grade_reports.write_submission(self.out, result, self.junit)
+        grade_reports.write_submission(self.out, result, self.junit, self.contents[result.name])
         self.stale = True
         self.display.advance(result)
         self.tick()
@@ -232,14 +233,17 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
             raise GradeError(str(exc)) from None
         hide = sorted({*hidden_from_workers(out, [s.source for s in picked]), *(str(Path(h).resolve()) for h in hide)})
         display = ProgressDisplay(len(picked), enabled=progress)
-        board = _Board(out, suites, suite, len(picked), [s.name for s in picked], junit, display)
+        # read before grading: what --resume later compares with (a resubmitted file is regraded)
+        contents = {s.name: content_digest(Path(s.source)) for s in picked}
+        board = _Board(out, suites, suite, len(picked), contents, junit, display)
         jobs_list = [{"index": k, "name": s.name, "source": s.source, "file": s.file, "error": s.error, "hide": hide,
                       **{key: run[key] for key in ("suite", "timeout", "memory_mb", "random_cases", "random_seed",
                                                    "isolate", "profile", "points")}}
                      for k, s in enumerate(picked)]
         runnable = []
         for job in jobs_list:
-            done = grade_reports.finished_result(out, job["name"], job["source"], junit) if resume else None
+            done = (grade_reports.finished_result(out, job["name"], job["source"], contents[job["name"]], junit)
+                    if resume else None)
             if done is not None:
                 board.adopt(done)
             elif job["file"] is None:  # no file picked: nothing to run, the reason is the result

@@ -238,29 +238,33 @@ def junit(result: SubmissionResult) -> str:
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def write_submission(out: Path, result: SubmissionResult, with_junit: bool) -> None:
+def write_submission(out: Path, result: SubmissionResult, with_junit: bool, content: str = "") -> None:
+    """results.json (and junit.xml), then the whole result with ``content``, the digest of the
+    submission's files it was graded from (submissions.content_digest), for --resume."""
     folder = out / result.name
     # compact: json's C encoder (indent= falls back to Python's, ~20 ms a submission in the parent)
     write_atomic(folder / "results.json", json.dumps(gradescope(result), separators=(",", ":")) + "\n")
     if with_junit:
         write_atomic(folder / "junit.xml", junit(result))
     # last: its presence says every report of this submission is whole (see finished_result)
-    write_atomic(folder / RESULT_DATA, json.dumps(result.to_dict(), separators=(",", ":")) + "\n")
+    data = {"content_sha256": content, "result": result.to_dict()}
+    write_atomic(folder / RESULT_DATA, json.dumps(data, separators=(",", ":")) + "\n")
 
 
-def finished_result(out: Path, name: str, source: str, with_junit: bool) -> SubmissionResult | None:
-    """The result a previous run wrote for submission ``name`` graded from ``source``, if all
-    its reports are there and readable; else None (it is graded again)."""
+def finished_result(out: Path, name: str, source: str, content: str, with_junit: bool) -> SubmissionResult | None:
+    """The result a previous run wrote for submission ``name`` graded from ``source`` whose
+    files had the digest ``content``, if all its reports are there and readable; else None
+    (it is graded again: a resubmitted file is not kept at its old grade)."""
     folder = out / name
     needed = [folder / "results.json", *([folder / "junit.xml"] if with_junit else [])]
     try:
         data = json.loads((folder / RESULT_DATA).read_text(encoding="utf-8"))
-        result = SubmissionResult.from_dict(data)
-    except (OSError, ValueError, TypeError, AttributeError):
+        result = SubmissionResult.from_dict(data["result"])
+    except (OSError, ValueError, TypeError, AttributeError, KeyError):
         return None
-    if result.name != name or result.source != source or not all(p.is_file() for p in needed):
+    if (result.name, result.source, data.get("content_sha256")) != (name, source, content):
         return None
-    return result
+    return result if all(p.is_file() for p in needed) else None
 
 
 # ------------------------------------------------------------------------- the class

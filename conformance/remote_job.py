@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from conformance import paths
+from conformance.submissions import content_files
 
 MAX_SUBMISSION_BYTES = 20 << 20  # what one submission may weigh on the wire to a worker
-_SKIPPED_DIRS = {"__pycache__", ".git", ".ipynb_checkpoints"}
 _ONE_AT_A_TIME = threading.Lock()  # the worker template is one per process: one job at a time
 
 
@@ -83,14 +83,9 @@ def pack(source: str, file: str) -> dict[str, Any]:
     src, picked = Path(source), Path(file)
     files: dict[str, bytes] = {}
     total = 0
+    chosen = picked.relative_to(src).as_posix() if src.is_dir() else src.name
     try:
-        if src.is_dir():
-            members = [p for p in sorted(src.rglob("*"))
-                       if p.is_file() and not p.is_symlink() and not _SKIPPED_DIRS & set(p.relative_to(src).parts)]
-            chosen = picked.relative_to(src).as_posix()
-        else:
-            members, chosen = [src], src.name
-        for member in members:
+        for member in content_files(src):
             total += member.stat().st_size
             if total > MAX_SUBMISSION_BYTES:
                 raise PackError(f"the submission is larger than {MAX_SUBMISSION_BYTES / 2**20:g} MB: too large to send "
@@ -98,6 +93,8 @@ def pack(source: str, file: str) -> dict[str, Any]:
             files[member.relative_to(src).as_posix() if src.is_dir() else src.name] = member.read_bytes()
     except OSError as exc:
         raise PackError(f"cannot read the submission to send it: {exc}") from None
+    if chosen not in files:
+        raise PackError(f"the file to grade, {chosen}, is a symbolic link: not sent to a cluster worker")
     return {"root": src.name, "file": chosen, "files": files}
 
 
@@ -112,6 +109,8 @@ def make(job: dict[str, Any], grader: dict[str, str]) -> dict[str, Any]:
 
 def _unpack(bundle: dict[str, Any], into: Path) -> tuple[Path, Path]:
     """Write the bundle under ``into``; (source, file) as local paths."""
+    if bundle["root"] in ("", ".", "..") or "/" in bundle["root"]:
+        raise PackError(f"refusing a submission named {bundle['root']!r}")
     root = into / bundle["root"]
     if len(bundle["files"]) == 1 and bundle["file"] == bundle["root"]:  # a file submission
         root.write_bytes(bundle["files"][bundle["root"]])

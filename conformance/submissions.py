@@ -21,6 +21,7 @@ made safe as a folder name and made unique in the run (``alice``, ``alice-2``).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # the class reports (and the report's folder of figures) live beside the submission folders
 _RESERVED = {"summary.csv", "summary.json", "report.html", "report"}
 _MAX_SCAN_BYTES = 2_000_000  # a text scan, not a parse: a huge file is read only this far
+_NOT_CONTENT = {"__pycache__", ".git", ".ipynb_checkpoints"}  # folders that are not a submission's content
 
 
 class PickError(Exception):
@@ -134,3 +136,25 @@ def collect(paths: list[Path], suites: dict[str, Suite], suite: str | None) -> l
         except PickError as exc:
             out.append(Submission(name, str(path), None, str(exc)))
     return out
+
+
+def content_files(source: Path) -> list[Path]:
+    """What a submission consists of: the file itself, or a folder's regular files (subfolders
+    too, but not caches, and no symbolic link), sorted. What a cluster job carries."""
+    if not source.is_dir():
+        return [source]
+    return [p for p in sorted(source.rglob("*"))
+            if p.is_file() and not p.is_symlink() and not _NOT_CONTENT & set(p.relative_to(source).parts)]
+
+
+def content_digest(source: Path) -> str:
+    """sha256 of a submission's files (names and bytes): ``--resume`` regrades one that changed.
+    An unreadable file counts as its error message, so the digest itself never fails."""
+    sha = hashlib.sha256()
+    for file in content_files(source):
+        sha.update(f"{file.relative_to(source) if source.is_dir() else file.name}\0".encode())
+        try:
+            sha.update(hashlib.sha256(file.read_bytes()).digest())
+        except OSError as exc:
+            sha.update(f"unreadable: {exc.strerror}".encode())
+    return sha.hexdigest()

@@ -59,6 +59,7 @@ def client(scheduler):
 
 def without_timings(path: Path) -> str:
     data = json.loads(path.read_text())
+    data = data.get("result", data)  # .result.json holds {"content_sha256", "result"}
     data.pop("execution_time")
     for item in data.get("items", []):
         item.pop("time")
@@ -227,16 +228,23 @@ def test_resume_grades_only_what_an_interrupted_run_left(mode, scheduler, client
     assert (out / "report.html").is_file()
 
 
-def test_resume_refuses_other_options_and_foreign_folders(tmp_path):
-    subs = copies(tmp_path / "subs", EXAMPLES / "bob.py", ["a"])
+def test_resume_refuses_other_options_and_foreign_folders_and_regrades_a_changed_file(tmp_path, monkeypatch):
+    subs = copies(tmp_path / "subs", EXAMPLES / "bob.py", ["a", "b"])
     grade(subs, tmp_path / "out", jobs=1, **OPTIONS)
     with pytest.raises(GradeError, match=r"other options \(random_seed: 11 then, 12 now\)"):
         grade(subs, tmp_path / "out", jobs=1, resume=True, **{**OPTIONS, "random_seed": 12})
     (tmp_path / "foreign").mkdir()
     with pytest.raises(GradeError, match="holds no run of rnn-conformance grade to resume"):
         grade(subs, tmp_path / "foreign", jobs=1, resume=True, **OPTIONS)
+    graded = []
+    run_all = grade_module._run_all
+    monkeypatch.setattr(grade_module, "_run_all",
+                        lambda jobs, width, board: graded.extend(j["name"] for j in jobs) or run_all(jobs, width, board))
     results = grade(subs, tmp_path / "out", jobs=1, resume=True, **OPTIONS)  # same options: nothing left to do
-    assert [r.status for r in results] == ["graded"]
+    assert [r.status for r in results] == ["graded", "graded"] and graded == []
+    shutil.copy(EXAMPLES / "erin.py", subs[1])  # b hands in another file
+    results = grade(subs, tmp_path / "out", jobs=1, resume=True, **OPTIONS)
+    assert graded == ["b"] and results[1].score != results[0].score
 
 
 def _free_port() -> int:
@@ -321,6 +329,8 @@ def test_a_folder_is_packed_whole_but_for_caches_and_links(tmp_path):
     assert (unpacked / "alice" / "data" / "w.npy").read_bytes() == b"\x93NUMPY"
     with pytest.raises(remote_job.PackError, match="outside the submission's folder"):
         remote_job._unpack({**bundle, "files": {"../../escape.py": b""}}, unpacked)
+    with pytest.raises(remote_job.PackError, match="refusing a submission named '..'"):
+        remote_job._unpack({**bundle, "root": ".."}, unpacked / "alice")
     assert not (tmp_path / "escape.py").exists()
 
 
