@@ -431,3 +431,17 @@ def test_a_cluster_left_without_workers_stops_the_run(own_scheduler, tmp_path, m
         grade(subs, tmp_path / "out", scheduler=address, **OPTIONS)
     killer.join()
     assert 1 <= len(list((tmp_path / "out").glob("*/.result.json"))) < len(subs)
+
+
+def test_a_scheduler_without_workers_is_one_line(own_scheduler, tmp_path, monkeypatch):
+    _, address, _ = own_scheduler
+    monkeypatch.setattr(cluster, "_CONNECT_S", 1)
+    with pytest.raises(GradeError, match=rf"^the Dask scheduler at {address} has no workers \(waited 1 s\): "
+                                         rf"start some with `dask worker {address}`$"):
+        grade([EXAMPLES / "bob.py"], tmp_path / "out", scheduler=address, **OPTIONS)
+
+
+def test_without_dask_installed_the_cluster_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # what a missing package looks like to import
+    with pytest.raises(GradeError, match=r"--scheduler needs Dask: pip install 'rnn-conformance\[cluster\]'"):
+        grade([EXAMPLES / "bob.py"], tmp_path / "out", scheduler="local:1", **OPTIONS)
