@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -103,13 +104,20 @@ class _Board:
         self.display.tick()
 
 
+def _ignore_ctrl_c() -> None:
+    """In a grading process: Ctrl-C in a terminal reaches every process of the group; the main
+    process alone handles it (each grading process would print a traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _run_round(jobs: list[dict], width: int, board: _Board) -> list[dict]:
     """Grade ``jobs`` in a fresh pool of ``width`` processes; return those its breaking lost."""
     suites = _SUITES
     lost = []
     # Created, and its processes forked (all at the first submit, "fork" context), while this
     # process has no other thread: the progress bar draws from this loop, not a thread.
-    executor = ProcessPoolExecutor(max_workers=width, mp_context=multiprocessing.get_context("fork"))
+    executor = ProcessPoolExecutor(max_workers=width, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_ignore_ctrl_c)
     try:
         futures = {executor.submit(_grade_job, job): job for job in jobs}
         pending = set(futures)
@@ -127,6 +135,10 @@ def _run_round(jobs: list[dict], width: int, board: _Board) -> list[dict]:
                     continue
                 board.finish(SubmissionResult.from_dict(data))
             board.tick()
+    except KeyboardInterrupt:  # stop now, not after the submissions being graded
+        for child in multiprocessing.active_children():  # the pool's processes (their workers die with them)
+            child.kill()
+        raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
     return lost

@@ -21,6 +21,7 @@ import inspect
 import json
 import os
 import secrets
+import select
 import signal
 import socket
 import struct
@@ -221,8 +222,12 @@ def _close_all_but(keep: set[int]) -> None:
                 pass
 
 
-def _reaper(job: dict, req: int, rep: int, status: int, out: int) -> None:
-    """B: the view, then C, then wait; C's raw wait status goes to the grader."""
+def _reaper(job: dict, req: int, rep: int, status: int, out: int, a_alive: int) -> None:
+    """B: the view, then C, then wait; C's raw wait status goes to the grader. B dies with A (and,
+    the init of C's PID namespace, takes C with it): a killed grader leaves no worker running."""
+    sandbox.libc_prctl_pdeathsig()  # not inherited across fork: A's does not cover B
+    if select.select([a_alive], [], [], 0)[0]:  # A died before that took effect: its pipe is closed
+        os._exit(0)
     sandbox.not_dumpable()
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     target = job["target"]
@@ -279,10 +284,13 @@ def _start(job: dict, fds: list[int]) -> None:
         except OSError as exc:
             why_not = f"cannot map the user ({exc.strerror})"
     job = {**job, "namespaced": why_not is None, "why_not": why_not, "process_bound": bound}
+    a_alive, a_alive_w = os.pipe()  # B reads EOF once A is gone (A never writes)
     pid = os.fork()
     if pid == 0:
-        _reaper(job, req, rep, status, out)
+        os.close(a_alive_w)
+        _reaper(job, req, rep, status, out, a_alive)
         os._exit(70)
+    os.close(a_alive)
     for fd in fds:
         os.close(fd)
     try:

@@ -445,3 +445,26 @@ def test_without_dask_installed_the_cluster_is_one_line(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)  # what a missing package looks like to import
     with pytest.raises(GradeError, match=r"--scheduler needs Dask: pip install 'rnn-conformance\[cluster\]'"):
         grade([EXAMPLES / "bob.py"], tmp_path / "out", scheduler="local:1", **OPTIONS)
+
+
+@pytest.mark.parametrize("where", [["--jobs", "2"], ["--scheduler", "local:2"]], ids=["local", "local-cluster"])
+def test_ctrl_c_in_a_terminal_stops_at_once_without_tracebacks(tmp_path, where):
+    """Ctrl-C in a terminal signals the whole process group: grading processes, Dask workers."""
+    subs = copies(tmp_path / "subs", EXAMPLES / "dave.py", [f"s{k}" for k in range(6)])  # each hangs 2 x --timeout
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "conformance.cli", "grade", *map(str, subs), "--out", str(out),
+                             "--timeout", "10", *where], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=ROOT, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not (out / "summary.csv").is_file() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(2)  # grading: each submission is inside its first 10 s timeout
+    os.killpg(proc.pid, signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=30)  # not the 20 s a submission takes
+    assert proc.returncode == 130, stderr[-3000:]
+    assert "Traceback" not in stderr, stderr[-3000:]
+    assert stderr.strip().splitlines()[-1].startswith("grade: interrupted; every finished report is in")
+    deadline = time.monotonic() + 10
+    while template_orphans() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert template_orphans() == []

@@ -86,3 +86,52 @@ def test_every_worker_is_bounded_beside_groups_a_killed_grader_left() -> None:
         for group in left:
             if group.exists():
                 group.rmdir()
+
+
+ENDLESS = '''import ctypes
+
+
+def spin(x):
+    ctypes.CDLL(None).prctl(15, b"hostile-endless", 0, 0, 0)  # PR_SET_NAME: found by name below
+    while True:
+        pass
+'''
+
+
+def _named(name: str) -> list[str]:
+    found = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == name:
+                found.append(comm.parent.name)
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.parametrize("namespaces", [True, False], ids=["sandboxed", "fallback"])
+def test_a_grader_killed_mid_call_leaves_no_worker_running(tmp_path: Path, monkeypatch, namespaces: bool) -> None:
+    """A grading process (or a Dask worker) SIGKILLed while its target loops forever: the whole
+    worker chain dies with it, not after the CPU limit. B, the reaper, lacked PR_SET_PDEATHSIG."""
+    import signal
+    import time
+
+    if not namespaces:
+        monkeypatch.setenv(sandbox.FORCE_FALLBACK, "1")
+    (tmp_path / "endless.py").write_text(ENDLESS)
+    grader = os.fork()
+    if grader == 0:  # the grader: calls the endless function with a long timeout
+        try:
+            IsolatedTarget(str(tmp_path / "endless.py"), timeout=600).spin(np.zeros(1))
+        finally:
+            os._exit(0)
+    deadline = time.monotonic() + 60
+    while not _named("hostile-endless") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _named("hostile-endless"), "the target never started"
+    os.kill(grader, signal.SIGKILL)
+    os.waitpid(grader, 0)
+    deadline = time.monotonic() + 10
+    while _named("hostile-endless") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _named("hostile-endless") == []
