@@ -25,6 +25,7 @@ import contextlib
 import logging
 import re
 import signal
+import sys
 import threading
 import time
 import uuid
@@ -136,6 +137,11 @@ def check_workers(client: Any, scheduler: str) -> None:
     except (TimeoutError, OSError):
         raise GradeError(f"the Dask scheduler at {scheduler} has no workers (waited {_CONNECT_S} s): "
                          f"start some with `dask worker {scheduler}`") from None
+    threaded = sorted(w for w, info in client.scheduler_info().get("workers", {}).items() if info.get("nthreads", 1) > 1)
+    if threaded:  # not an error: it works, one submission at a time per worker process
+        print(f"grade: note: worker {threaded[0]} (and {len(threaded) - 1} more) has several threads, but a worker "
+              f"process grades one submission at a time: start workers with --nthreads 1 --nworkers N",
+              file=sys.stderr)
     ours = remote_job.identity()
     for worker, theirs in sorted(client.run(remote_job.identity, on_error="return").items()):
         if isinstance(theirs, BaseException):  # it cannot even import our code

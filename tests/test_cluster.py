@@ -385,9 +385,9 @@ def own_scheduler(tmp_path):
         time.sleep(0.1)
     address = json.loads(file.read_text())["address"]
 
-    def add_worker() -> subprocess.Popen:
+    def add_worker(threads: int = 1) -> subprocess.Popen:
         worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--no-nanny",
-                                   "--nthreads", "1", "--no-dashboard"], stdout=subprocess.DEVNULL,
+                                   "--nthreads", str(threads), "--no-dashboard"], stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)
         started.append(worker)
         return worker
@@ -468,3 +468,13 @@ def test_ctrl_c_in_a_terminal_stops_at_once_without_tracebacks(tmp_path, where):
     while template_orphans() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert template_orphans() == []
+
+
+def test_a_worker_with_several_threads_grades_and_the_user_is_told(own_scheduler, tmp_path, capsys):
+    _, address, add_worker = own_scheduler
+    add_worker(threads=3)
+    results = grade(copies(tmp_path / "subs", EXAMPLES / "bob.py", ["a", "b", "c"]), tmp_path / "out",
+                    scheduler=address, **OPTIONS)
+    assert [r.status for r in results] == ["graded"] * 3 and len({r.score for r in results}) == 1
+    assert "has several threads, but a worker process grades one submission at a time: start workers with " \
+           "--nthreads 1 --nworkers N" in capsys.readouterr().err
