@@ -11,6 +11,7 @@ send) is one line. (tests/test_hostile.py grades the hostile corpus on ``local:2
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import logging
 import os
@@ -33,6 +34,16 @@ from conformance import cluster, grade as grade_module, remote_job
 from conformance.grade import GradeError, grade
 
 cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers need not import this file
+HANG_S = 300  # each test takes seconds (the first also starts the cluster)
+
+
+@pytest.fixture(autouse=True)
+def bounded_in_time():
+    """A cluster that hangs ends the run with every thread's traceback after HANG_S, instead of
+    eating CI's time budget (pytest-timeout's --timeout would clash with the plugin's own)."""
+    faulthandler.dump_traceback_later(HANG_S, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "submissions"
