@@ -226,7 +226,7 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
     if scheduler is not None:
         cluster.parse(scheduler)
         if not isolate:
-            raise GradeError("--scheduler grades in isolated workers only: drop --no-isolation")
+            raise GradeError("--scheduler grades in isolated workers only: drop --in-process")
         if jobs is not None:
             raise GradeError("--jobs is for local grading: with --scheduler the cluster's workers grade "
                              "(local:N starts N of them)")

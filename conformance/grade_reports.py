@@ -49,6 +49,12 @@ def write_atomic(path: Path, text: str | bytes) -> None:
         raise
 
 
+# the options kept in the marker, as the command line names them
+_OPTION_NAMES = {"suite": "--suite", "timeout": "--timeout", "memory_mb": "--memory-mb", "random_cases": "--random-cases",
+                 "random_seed": "--random-seed", "isolate": "isolation", "profile": "--profile", "points": "--points",
+                 "grader": "the grader (rnn-conformance's spec, fixtures and code: digest)"}
+
+
 class OutFolderError(Exception):
     """--out cannot be used: a file, or a non-empty folder this command did not write."""
 
@@ -62,17 +68,17 @@ def prepare_out(out: Path, names: list[str], force: bool, run: dict[str, Any] | 
     the same ``run`` (raises OutFolderError naming what differs)."""
     if out.exists() and not out.is_dir():
         raise OutFolderError(f"--out {out} is a file, not a folder")
-    out.mkdir(parents=True, exist_ok=True)
     marker = out / MARKER
     # a marker we cannot read still says this command wrote here (nothing listed is cleared)
     data = (_read_marker(marker) or {"folders": [], "files": [], "run": None}) if marker.is_file() else None
+    if resume and data is None:
+        raise OutFolderError(f"--resume: {out} holds no run of rnn-conformance grade to resume")
+    out.mkdir(parents=True, exist_ok=True)
     if resume:
-        if data is None:
-            raise OutFolderError(f"--resume: {out} holds no run of rnn-conformance grade to resume")
-        before = data.get("run") or {}
-        differ = sorted(k for k in {*before, *(run or {})} if before.get(k) != (run or {}).get(k))
+        before, now = data.get("run") or {}, run or {}
+        differ = sorted(k for k in {*before, *now} if before.get(k) != now.get(k))
         if differ:
-            told = "; ".join(f"{k}: {before.get(k)!r} then, {(run or {}).get(k)!r} now" for k in differ)
+            told = "; ".join(f"{_OPTION_NAMES.get(k, k)} {before.get(k)!r} then, {now.get(k)!r} now" for k in differ)
             raise OutFolderError(f"--resume: {out} was graded with other options ({told}); "
                                  f"resume with the same options, or grade again without --resume")
         folders = sorted({*map(str, data.get("folders", [])), *names})

@@ -242,11 +242,13 @@ def test_resume_grades_only_what_an_interrupted_run_left(mode, scheduler, client
 def test_resume_refuses_other_options_and_foreign_folders_and_regrades_a_changed_file(tmp_path, monkeypatch):
     subs = copies(tmp_path / "subs", EXAMPLES / "bob.py", ["a", "b"])
     grade(subs, tmp_path / "out", jobs=1, **OPTIONS)
-    with pytest.raises(GradeError, match=r"other options \(random_seed: 11 then, 12 now\)"):
+    with pytest.raises(GradeError, match=r"other options \(--random-seed 11 then, 12 now\)"):
         grade(subs, tmp_path / "out", jobs=1, resume=True, **{**OPTIONS, "random_seed": 12})
     (tmp_path / "foreign").mkdir()
-    with pytest.raises(GradeError, match="holds no run of rnn-conformance grade to resume"):
-        grade(subs, tmp_path / "foreign", jobs=1, resume=True, **OPTIONS)
+    for folder in (tmp_path / "foreign", tmp_path / "missing"):
+        with pytest.raises(GradeError, match="holds no run of rnn-conformance grade to resume"):
+            grade(subs, folder, jobs=1, resume=True, **OPTIONS)
+    assert not (tmp_path / "missing").exists()
     graded = []
     run_all = grade_module._run_all
     monkeypatch.setattr(grade_module, "_run_all",
