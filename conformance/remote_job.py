@@ -77,7 +77,8 @@ def mismatch(worker: str, theirs: dict[str, str], ours: dict[str, str]) -> str:
 # ---------------------------------------------------------------------------- client side
 
 def pack(source: str, file: str) -> dict[str, Any]:
-    """The submission's bytes: ``{"root": name, "file": path in root, "files": {path: bytes}}``.
+    """The submission's bytes: ``{"root": name, "folder": bool, "file": path in root, "files":
+    {path: bytes}}``.
     A folder sends its regular files (subfolders too, except caches; symbolic links are not
     followed); a file submission sends itself. Raises PackError."""
     src, picked = Path(source), Path(file)
@@ -95,7 +96,7 @@ def pack(source: str, file: str) -> dict[str, Any]:
         raise PackError(f"cannot read the submission to send it: {exc}") from None
     if chosen not in files:
         raise PackError(f"the file to grade, {chosen}, is a symbolic link: not sent to a cluster worker")
-    return {"root": src.name, "file": chosen, "files": files}
+    return {"root": src.name, "folder": src.is_dir(), "file": chosen, "files": files}
 
 
 def make(job: dict[str, Any], grader: dict[str, str]) -> dict[str, Any]:
@@ -112,7 +113,7 @@ def _unpack(bundle: dict[str, Any], into: Path) -> tuple[Path, Path]:
     if bundle["root"] in ("", ".", "..") or "/" in bundle["root"]:
         raise PackError(f"refusing a submission named {bundle['root']!r}")
     root = into / bundle["root"]
-    if len(bundle["files"]) == 1 and bundle["file"] == bundle["root"]:  # a file submission
+    if not bundle["folder"]:  # a file submission
         root.write_bytes(bundle["files"][bundle["root"]])
         return root, root
     for name, data in bundle["files"].items():

@@ -333,7 +333,7 @@ def test_a_folder_is_packed_whole_but_for_caches_and_links(tmp_path):
     (folder / "__pycache__" / "rnn.cpython-311.pyc").write_bytes(b"junk")
     (folder / "secret").symlink_to("/etc/hostname")
     bundle = remote_job.pack(str(folder), str(folder / "rnn.py"))
-    assert bundle == {"root": "alice", "file": "rnn.py",
+    assert bundle == {"root": "alice", "folder": True, "file": "rnn.py",
                       "files": {"rnn.py": b"x = 1\n", "data/w.npy": b"\x93NUMPY"}}
     unpacked = tmp_path / "elsewhere"
     unpacked.mkdir()
