@@ -160,7 +160,9 @@ def deaths_allowed(client: Any) -> int:
 
 
 def crashed_message(deaths: int) -> str:
-    times = {1: "once", 2: "twice"}.get(deaths, f"{deaths} times")
+    if deaths == 1:
+        return "not graded: crashed the worker (a Dask worker process died while grading it; not tried again)"
+    times = "twice" if deaths == 2 else f"{deaths} times"
     return (f"not graded: crashed the worker {times} (a Dask worker process died while grading this "
             f"submission, {times} in a row; it is not tried again)")
 
@@ -168,7 +170,7 @@ def crashed_message(deaths: int) -> str:
 def grade_all(client: Any, jobs: list[dict[str, Any]], make_job: Callable[[dict[str, Any]], dict[str, Any]],
               finish: Callable[[dict[str, Any], dict[str, Any] | None, str | None], None],
               tick: Callable[[], None]) -> None:
-    """Run every job on the cluster, a few per worker at a time. ``make_job(job)`` packs one
+    """Run every job on the cluster, one per worker at a time. ``make_job(job)`` packs one
     (raises remote_job.PackError to refuse it); ``finish(job, result_dict, error)`` gets each
     outcome as it arrives; ``tick()`` runs between polls. Raises GradeError when the run cannot
     go on (another grader, the scheduler lost)."""
