@@ -39,6 +39,7 @@ class PackError(Exception):
     """The submission cannot be sent (too large, unreadable)."""
 
 
+@functools.cache  # asked once per job on a worker (~1 ms a time): it does not change while we run
 def version() -> str:
     try:
         return importlib.metadata.version("rnn-conformance")
