@@ -95,6 +95,7 @@ def run_items(harness: Harness, refs: list[CaseRef], alarm_s: float | None) -> l
     """(verdict, seconds) per item, in order; nothing a target does escapes this loop
     except what kills the process. Raises GraderOutOfMemory when the grader itself failed."""
     results = []
+    harness.plan(refs)
     for ref in refs:
         started = time.perf_counter()
         try:

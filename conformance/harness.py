@@ -22,7 +22,7 @@ from conformance.cases import CaseRef, hidden_case_id, load_inputs_and_expected
 from conformance.diagnose import Diagnosis, Evidence
 from conformance.isolation import IsolatedTarget, TargetRaised, WorkerFailure
 from conformance.spec import Spec, Suite, alias_table
-from conformance.target import _target_frames_only, load_info, target_file
+from conformance.target import TargetImportError, _target_frames_only, load_info, target_file
 from conformance.verdict import ERROR, FAIL, MISSING, PASS, SKIP, Finding, Verdict
 
 GRADCHECK_TOLERANCE = 1e-6  # normwise relative error; a right float64 backward is ~1e-9
@@ -73,6 +73,8 @@ class Harness:
         self._probes_off = False  # set when a probe hung or killed the worker
         self.gradcheck_directions = GRADCHECK_DIRECTIONS
         self._item_key: str | None = None  # see run()
+        self._planned: dict[str, int] = {}  # item name -> its place in the order items will run (see plan())
+        self._order: list[CaseRef] = []
         self.oracle = fixtures.ORACLES[suite.name]
         self.diagnosis = Diagnosis(suite, self.oracle) if diagnose else None
         self.warn_only = catalogue.profiles()[profile]  # KeyError for an unknown profile: checked by callers
@@ -99,6 +101,14 @@ class Harness:
         if backward and (ref.kind == "gradcheck" or backward.get("cache") != "suite"):
             return {ref.function, backward["forward"]}
         return {ref.function}
+
+    def plan(self, refs: list[CaseRef]) -> None:
+        """Say in which order the items will run: an isolated target is then asked for each run of
+        a function's plain items (fixture and random cases, whose arguments the grader alone makes)
+        in one request, and answers them one by one as they end. Optional; items run in another
+        order, or not at all, are still judged as they come."""
+        self._order = list(refs)
+        self._planned = {ref.name: k for k, ref in enumerate(self._order)}
 
     def note_timeout(self, function: str, ref: CaseRef) -> None:
         """A call of ``function`` timed out: items that call it are not run again (each would
@@ -138,7 +148,7 @@ class Harness:
                 # Differences of a target's losses may overflow: that is a wrong gradient, not a warning.
                 with np.errstate(all="ignore"):
                     return self._gradcheck(spec, inputs)
-            return self._judge(spec, self._cast(inputs), expected)
+            return self._judge(spec, ref, self._cast(inputs), expected)
         except _Abort as abort:
             verdict = abort.verdict
             if self.diagnosis and verdict.findings:  # e.g. a forward whose return structure is wrong
@@ -309,16 +319,51 @@ class Harness:
         return f" (fed the suite's cache from `{spec.backward['forward']}`: {layout})"
 
     # ------------------------------------------------------------------ judge
-    def _judge(self, spec: Spec, inputs: dict[str, np.ndarray], expected: dict[str, np.ndarray]) -> Verdict:
+    def _judge(self, spec: Spec, ref: CaseRef, inputs: dict[str, np.ndarray],
+               expected: dict[str, np.ndarray]) -> Verdict:
         fn = self._function(spec.function)
         self._own_forward = None
-        cache = self._cache(spec, inputs) if spec.backward else None
-        args = self._arguments(spec, inputs, cache)
-        by_value = caches.cache_layout(spec) and isinstance(self.module, IsolatedTarget)
-        with self.module.caches_by_value() if by_value else contextlib.nullcontext():  # to compare the cache
-            result = self._call(fn, args, f"`{spec.function}`" + self._cache_note(spec), spec.function)
+        what = f"`{spec.function}`" + self._cache_note(spec)
+        if self._batch_from(ref):
+            args, result = self._call(lambda: self.module.batched(ref.name), [], what, spec.function)
+        else:
+            args = self._call_arguments(spec, inputs)
+            by_value = caches.cache_layout(spec) and isinstance(self.module, IsolatedTarget)
+            with self.module.caches_by_value() if by_value else contextlib.nullcontext():  # to compare the cache
+                result = self._call(fn, args, what, spec.function)
         with np.errstate(all="ignore"):  # hostile values (inf, 1e308) are judged, never warned about
             return self._verdict(spec, inputs, expected, args, result)
+
+    def _call_arguments(self, spec: Spec, inputs: dict[str, np.ndarray]) -> list:
+        """The arguments of an item's call: fresh copies of its inputs, and for a backward its cache."""
+        return self._arguments(spec, inputs, self._cache(spec, inputs) if spec.backward else None)
+
+    def _batch_from(self, ref: CaseRef) -> bool:
+        """Whether ``ref``'s call is (now) in a batch: an isolated target is asked at once for ``ref``
+        and the planned items after it of the same function whose arguments need no call of
+        the target (not a gradient check, not a backward fed the target's own cache)."""
+        module = self.module
+        if not isinstance(module, IsolatedTarget) or ref.name not in self._planned:
+            return False
+        if module.has_batched(ref.name):
+            return True
+        spec = self.suite.specs[ref.function]
+        if ref.kind == "gradcheck" or (spec.backward and spec.backward["cache"] != "suite"):
+            return False
+        calls = []
+        for later in self._order[self._planned[ref.name]:]:
+            if later.function != ref.function or later.kind == "gradcheck":
+                break
+            try:
+                inputs, _ = load_inputs_and_expected(spec, later, self.random_seed, self._manifest)
+            except fixtures.FixtureError:
+                break  # that item says so itself
+            calls.append((later.name, self._call_arguments(spec, self._cast(inputs))))
+        try:
+            module.batch(ref.function, calls, caches_by_value=bool(caches.cache_layout(spec)))
+        except (WorkerFailure, TargetImportError):  # the worker cannot be (re)started: the item's call says why
+            return False
+        return True
 
     def _verdict(self, spec: Spec, inputs: dict[str, np.ndarray], expected: dict[str, np.ndarray],
                  args: list, result: Any) -> Verdict:

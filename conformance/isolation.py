@@ -14,6 +14,7 @@ verdict names what happened. Its printed output goes to a capped file that only 
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import fcntl
 import inspect
@@ -126,6 +127,12 @@ class IsolatedTarget:
         # spec): those stay in the worker and come back as handles.
         self.cache_positions: dict[str, list[int]] = {}
         self._caches_by_value = False  # see caches_by_value()
+        # A batch in flight (see batch()): calls (key, function, args, caches by value) whose replies
+        # are still to be read, in order; the replies read ahead of being asked for (a reply, or the
+        # WorkerFailure); and the calls lost with a worker that died before answering them.
+        self._pending: collections.deque[tuple[str, str, list, bool]] = collections.deque()
+        self._answered: dict[str, tuple[list, dict | WorkerFailure]] = {}
+        self._lost: dict[str, tuple[str, str, list, bool]] = {}
         self._scratch = tempfile.mkdtemp(prefix="rnn-conformance-worker-")
         shown = str(Path(submission).resolve()) if submission else (str(Path(self.__file__).parent) if is_file else None)
         inside = None
@@ -198,6 +205,8 @@ class IsolatedTarget:
 
     def _kill(self, status_too: bool = False) -> int | None:
         """Kill the worker's whole process group (and with it its PID namespace)."""
+        self._lost = {call[0]: call for call in self._pending}
+        self._pending.clear()
         if self.pid is None:
             return None
         pid, self.pid = self.pid, None
@@ -316,29 +325,94 @@ class IsolatedTarget:
         """function(*args) in the worker; its caches stay there as handles unless caches_by_value
         (None: as set by ``with caches_by_value()``): then they come back as data, as they were
         when the call returned (an array overwritten after it was cached shows overwritten)."""
+        reply = self._request({"op": "call", "function": function, "args": args,
+                               "caches": self._cache_positions(function, caches_by_value)}, self.timeout)
+        return self._result(args, reply)
+
+    def _cache_positions(self, function: str, caches_by_value: bool | None) -> list[int]:
         by_value = self._caches_by_value if caches_by_value is None else caches_by_value
-        caches = [] if by_value else self.cache_positions.get(function, [])
-        reply = self._request({"op": "call", "function": function, "args": args, "caches": caches}, self.timeout)
+        return [] if by_value else self.cache_positions.get(function, [])
+
+    def _result(self, args: list, reply: dict) -> Any:
+        """A call's result; what it changed in place is copied into ``args``, as a local call would."""
         self.last_args_changed = any(after is not None for after in reply["args_after"])
         for local, after in zip(args, reply["args_after"]):
             if after is not None:  # None: the call left it as it was
                 _copy_back(local, after)
         return reply["result"]
 
-    def _request(self, request: dict, timeout: float) -> dict:
-        self.last_warnings = []
+    def batch(self, function: str, calls: list[tuple[str, list]], caches_by_value: bool = False) -> None:
+        """Start the calls ``function(*args)`` of ``calls`` ([(key, args)], the items of one function
+        in the order they will be asked for) in one request; each result is then taken with
+        batched(key). The worker answers each call as it ends, so the grader judges one result
+        while the next is computed, and no call waits for a round trip of its own."""
+        self._drain()
+        self._lost.clear()
         if self.pid is None:
-            self._start()  # the previous worker died or was killed: a fresh one, a fresh import
+            self._start()
+        caches = self._cache_positions(function, caches_by_value)
+        request = {"op": "call_batch", "function": function,
+                   "calls": [{"args": args, "caches": caches} for _, args in calls]}
+        self._send(request)
+        self._pending.extend((key, function, args, caches_by_value) for key, args in calls)
+
+    def batched(self, key: str) -> tuple[list, Any]:
+        """(the arguments, the result) of a call started by batch(): as call() returns it, raising
+        as call() does; the calls before it in the batch are read first (one of them may kill the
+        worker: this call is then made alone). KeyError: not batched, or already taken."""
+        while key not in self._answered and any(call[0] == key for call in self._pending):
+            self._read_next()
+        if key in self._lost:
+            _, function, args, by_value = self._lost.pop(key)
+            return args, self.call(function, args, caches_by_value=by_value)
+        args, reply = self._answered.pop(key)
+        self.last_warnings = []
+        if isinstance(reply, WorkerFailure):
+            raise reply
+        return args, self._result(args, self._checked(reply))
+
+    def has_batched(self, key: str) -> bool:
+        """Whether batched(key) has a result (or a failure) to give."""
+        return key in self._answered or any(call[0] == key for call in self._pending)
+
+    def _read_next(self) -> None:
+        """Read the reply to the oldest pending batched call; a timeout or death is its answer (the
+        calls after it are dropped with the worker)."""
+        key, function, args, _ = self._pending.popleft()
+        try:
+            reply: dict | WorkerFailure = self._receive(time.monotonic() + self.timeout, "the call")
+        except WorkerFailure as exc:
+            exc.function = function
+            reply = exc
+        self._answered[key] = (args, reply)
+
+    def _drain(self) -> None:
+        """Read every pending batched reply (kept for batched()): the pipe is free for a request."""
+        while self._pending:
+            self._read_next()
+
+    def _send(self, request: dict) -> None:
         try:
             wire.send(self._requests, *wire.encode(request))
         except OSError:
             raise WorkerFailure(_describe_exit(self._kill(status_too=True), self.memory_mb), kind="died",
                                 function=request["function"]) from None
+
+    def _request(self, request: dict, timeout: float) -> dict:
+        self.last_warnings = []
+        self._drain()
+        if self.pid is None:
+            self._start()  # the previous worker died or was killed: a fresh one, a fresh import
+        self._send(request)
         try:
             reply = self._receive(time.monotonic() + timeout, "the call", timeout)
         except WorkerFailure as exc:
             exc.function = request["function"]
             raise
+        return self._checked(reply)
+
+    def _checked(self, reply: dict) -> dict:
+        """The reply of a call that returned; TargetRaised for one that raised. Sets last_warnings."""
         if "raised" in reply:
             type_name, message, frames = reply["raised"]
             if type_name == "MemoryError":

@@ -117,6 +117,14 @@ def pytest_configure(config: pytest.Config) -> None:
         config.args = [str(spec_dir)]
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The items this session runs, in order: the harness asks the worker for a function's items at
+    once. Not under xdist, whose workers run a share of them decided as they go."""
+    run = session.config.stash.get(STATE, None)
+    if run is not None and not hasattr(session.config, "workerinput"):
+        run.harness.plan([item.ref for item in session.items if isinstance(item, ConformanceItem)])
+
+
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
     run = config.stash.get(STATE, None)
     if run is None:

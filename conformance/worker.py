@@ -12,7 +12,8 @@ and asks it over a Unix socket for workers. For each request the template forks:
 - C: the worker: confined (sandbox.confine), imports the submission, then answers calls.
 
 Requests and replies are framed JSON + raw array bytes (wire.py), never pickles.
-Operations are a closed list: ``call``, ``call_perturbed``, ``call_many``, ``exit``.
+Operations are a closed list: ``call``, ``call_batch`` (several calls of one function, a reply
+for each as it ends), ``call_perturbed``, ``call_many``, ``exit``.
 """
 
 from __future__ import annotations
@@ -142,6 +143,12 @@ def serve(job: dict, requests: int, replies: int) -> None:
                 pass
         wire.send(replies, *wire.encode(message, keep))
 
+    def reply_result(message: dict) -> None:
+        try:
+            reply(message)
+        except BaseException as exc:  # noqa: BLE001 - e.g. a lying __array__ that raises
+            reply({"raised": [type(exc).__name__, f"while sending the result back: {exc}", ""]})
+
     sys.path[:0] = job.get("sys_path", [])
     if job.get("sandbox_error"):
         reply({"sandbox_error": job["sandbox_error"]})
@@ -177,40 +184,59 @@ def serve(job: dict, requests: int, replies: int) -> None:
             continue
         if request["op"] == "exit":
             os._exit(0)
-        if request["op"] not in ("call", "call_perturbed", "call_many"):
+        if request["op"] not in ("call", "call_batch", "call_perturbed", "call_many"):
             reply({"protocol_error": f"unknown operation {request['op']!r}"})
             continue
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")  # recorded for the verdict, never raised
-            try:
-                fn = getattr(module, request["function"])
-                if request["op"] == "call_perturbed":  # gradient checks: many calls, one round trip
-                    result = [fn(*_perturbed(request["args"], request["at"], point)) for point in request["points"]]
-                elif request["op"] == "call_many":
-                    result = [fn(*args) for args in request["calls"]]
-                else:
-                    before = [_snapshot(a) for a in request["args"]]
-                    result = fn(*request["args"])
-            except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt... are verdicts too
-                reply({"raised": [type(exc).__name__, str(exc), _target_frames_only(exc, file)]})
-                continue
-        texts = _warning_texts(caught)
-        if request["op"] in ("call_perturbed", "call_many"):
-            positions = request.get("keep")
-            if positions is not None:  # drop what the caller will not read (caches): less to send
-                result = [tuple(x if i in positions else None for i, x in enumerate(r)) if type(r) is tuple else r
-                          for r in result]
-            reply({"results": result, "warnings": texts})
-            continue
-        caches = request.get("caches") or []
-        if caches and type(result) is tuple:  # caches stay here; the grader gets handles
-            result = tuple(wire.Keep(x) if i in caches else x for i, x in enumerate(result))
-        # Arrays and dicts the call changed in place come back, so the grader sees it; None: unchanged.
-        after = [a if _changed(a, b) else None for a, b in zip(request["args"], before)]
         try:
-            reply({"result": result, "args_after": after, "warnings": texts})
-        except BaseException as exc:  # noqa: BLE001 - e.g. a lying __array__ that raises
-            reply({"raised": [type(exc).__name__, f"while sending the result back: {exc}", ""]})
+            fn = getattr(module, request["function"])
+        except BaseException as exc:  # noqa: BLE001 - a module __getattr__ of the target's may raise anything
+            fn = exc
+        if request["op"] == "call_batch":  # items of one function: one reply per call, as each ends
+            for call in request["calls"]:
+                reply_result(_answer_call(fn, call["args"], call.get("caches") or [], file))
+        elif request["op"] == "call":
+            reply_result(_answer_call(fn, request["args"], request.get("caches") or [], file))
+        else:
+            reply_result(_answer_calls(fn, request, file))
+
+
+def _answer_call(fn: Any, args: list, caches: list[int], file: str | None) -> dict:
+    """The reply to one call of ``fn``: its result (the positions in ``caches`` of a tuple result
+    kept here as handles), the arguments it changed in place, its warnings; or what it raised."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # recorded for the verdict, never raised
+        try:
+            if isinstance(fn, BaseException):
+                raise fn
+            before = [_snapshot(a) for a in args]
+            result = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt... are verdicts too
+            return {"raised": [type(exc).__name__, str(exc), _target_frames_only(exc, file)]}
+    if caches and type(result) is tuple:  # caches stay here; the grader gets handles
+        result = tuple(wire.Keep(x) if i in caches else x for i, x in enumerate(result))
+    # Arrays and dicts the call changed in place come back, so the grader sees it; None: unchanged.
+    after = [a if _changed(a, b) else None for a, b in zip(args, before)]
+    return {"result": result, "args_after": after, "warnings": _warning_texts(caught)}
+
+
+def _answer_calls(fn: Any, request: dict, file: str | None) -> dict:
+    """The reply to ``call_perturbed`` or ``call_many``: every call's result, or the first raise."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            if isinstance(fn, BaseException):
+                raise fn
+            if request["op"] == "call_perturbed":  # gradient checks: many calls, one round trip
+                result = [fn(*_perturbed(request["args"], request["at"], point)) for point in request["points"]]
+            else:
+                result = [fn(*args) for args in request["calls"]]
+        except BaseException as exc:  # noqa: BLE001
+            return {"raised": [type(exc).__name__, str(exc), _target_frames_only(exc, file)]}
+    positions = request.get("keep")
+    if positions is not None:  # drop what the caller will not read (caches): less to send
+        result = [tuple(x if i in positions else None for i, x in enumerate(r)) if type(r) is tuple else r
+                  for r in result]
+    return {"results": result, "warnings": _warning_texts(caught)}
 
 
 def _close_all_but(keep: set[int]) -> None:
