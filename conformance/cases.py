@@ -89,11 +89,19 @@ def load_inputs_and_expected(spec: Spec, ref: CaseRef, random_seed: int,
     Loaded (or computed by the oracle) once per spec object and kept in ``spec.loaded``: the
     arrays are shared and read-only; whoever hands them to a target copies them first.
     """
+    _, inputs, expected = loaded_item(spec, ref, random_seed, manifest)
+    return inputs, expected
+
+
+def loaded_item(spec: Spec, ref: CaseRef, random_seed: int,
+                manifest: Mapping[str, str]) -> tuple[tuple, dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """load_inputs_and_expected, with the key its data is kept under: equal keys, equal data (a
+    rewritten fixture file or manifest entry gets a new key)."""
     key = _memo_key(spec, ref, random_seed, manifest)
     if key not in spec.loaded:
         spec.loaded[key] = tuple(_read_only(arrays) for arrays in _load(spec, ref, random_seed, manifest))
     inputs, expected = spec.loaded[key]
-    return dict(inputs), dict(expected)
+    return key, dict(inputs), dict(expected)
 
 
 def _memo_key(spec: Spec, ref: CaseRef, random_seed: int, manifest: Mapping[str, str]) -> tuple:

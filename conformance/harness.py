@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from conformance import caches, calling, catalogue, compare, course_helpers, fixtures, gradcheck
-from conformance.cases import CaseRef, hidden_case_id, load_inputs_and_expected
+from conformance.cases import CaseRef, hidden_case_id, load_inputs_and_expected, loaded_item
 from conformance.diagnose import Diagnosis, Evidence
 from conformance.isolation import IsolatedTarget, TargetRaised, WorkerFailure
 from conformance.spec import Spec, Suite, alias_table
@@ -341,7 +341,10 @@ class Harness:
     def _batch_from(self, ref: CaseRef) -> bool:
         """Whether ``ref``'s call is (now) in a batch: an isolated target is asked at once for ``ref``
         and the planned items after it of the same function whose arguments need no call of
-        the target (not a gradient check, not a backward fed the target's own cache)."""
+        the target (not a gradient check, not a backward fed the target's own cache).
+
+        The request is the same for every target of a class: it is encoded once per process and
+        kept with the spec; each call's arguments are made here only if the target changed them."""
         module = self.module
         if not isinstance(module, IsolatedTarget) or ref.name not in self._planned:
             return False
@@ -350,23 +353,30 @@ class Harness:
         spec = self.suite.specs[ref.function]
         if ref.kind == "gradcheck" or (spec.backward and spec.backward["cache"] != "suite"):
             return False
-        calls = []
+        by_value = bool(caches.cache_layout(spec))
+        names, data_keys, makers = [], [], []
         for later in self._order[self._planned[ref.name]:]:
             if later.function != ref.function or later.kind == "gradcheck":
                 break
             try:
-                inputs, _ = load_inputs_and_expected(spec, later, self.random_seed, self._manifest)
+                data_key, inputs, _ = loaded_item(spec, later, self.random_seed, self._manifest)
             except fixtures.FixtureError:
                 break  # that item says so itself
-            calls.append((later.name, self._call_arguments(spec, self._cast(inputs))))
+            names.append(later.name)
+            data_keys.append(data_key)
+            makers.append(lambda inputs=inputs: self._call_arguments(spec, self._cast(inputs)))
+        memo = ("batch request", self.dtype, by_value, tuple(data_keys))
         try:
-            module.batch(ref.function, calls, caches_by_value=bool(caches.cache_layout(spec)))
+            if memo not in spec.loaded:
+                spec.loaded[memo] = module.batch_request(spec.function, [make() for make in makers], by_value)
+            module.batch(spec.function, list(zip(names, makers)), spec.loaded[memo], by_value)
         except (WorkerFailure, TargetImportError):  # the worker cannot be (re)started: the item's call says why
             return False
         return True
 
     def _verdict(self, spec: Spec, inputs: dict[str, np.ndarray], expected: dict[str, np.ndarray],
-                 args: list, result: Any) -> Verdict:
+                 args: list | None, result: Any) -> Verdict:
+        """args: the arguments after the call (None: an isolated call said it left them as they were)."""
         findings: list[Finding] = []
         named = self._structure(spec, result)
         if isinstance(named, str):

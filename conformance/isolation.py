@@ -26,7 +26,7 @@ import struct
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -127,12 +127,12 @@ class IsolatedTarget:
         # spec): those stay in the worker and come back as handles.
         self.cache_positions: dict[str, list[int]] = {}
         self._caches_by_value = False  # see caches_by_value()
-        # A batch in flight (see batch()): calls (key, function, args, caches by value) whose replies
-        # are still to be read, in order; the replies read ahead of being asked for (a reply, or the
-        # WorkerFailure); and the calls lost with a worker that died before answering them.
-        self._pending: collections.deque[tuple[str, str, list, bool]] = collections.deque()
-        self._answered: dict[str, tuple[list, dict | WorkerFailure]] = {}
-        self._lost: dict[str, tuple[str, str, list, bool]] = {}
+        # A batch in flight (see batch()): calls (key, function, make its arguments, caches by value)
+        # whose replies are still to be read, in order; the replies read ahead of being asked for (a
+        # reply, or the WorkerFailure); and the calls lost with a worker that died before answering them.
+        self._pending: collections.deque[tuple[str, str, Callable[[], list], bool]] = collections.deque()
+        self._answered: dict[str, tuple[Callable[[], list], dict | WorkerFailure]] = {}
+        self._lost: dict[str, tuple[str, str, Callable[[], list], bool]] = {}
         self._scratch = tempfile.mkdtemp(prefix="rnn-conformance-worker-")
         shown = str(Path(submission).resolve()) if submission else (str(Path(self.__file__).parent) if is_file else None)
         inside = None
@@ -341,35 +341,52 @@ class IsolatedTarget:
                 _copy_back(local, after)
         return reply["result"]
 
-    def batch(self, function: str, calls: list[tuple[str, list]], caches_by_value: bool = False) -> None:
-        """Start the calls ``function(*args)`` of ``calls`` ([(key, args)], the items of one function
-        in the order they will be asked for) in one request; each result is then taken with
-        batched(key). The worker answers each call as it ends, so the grader judges one result
+    def batch_request(self, function: str, calls: list[list], caches_by_value: bool = False) -> tuple[bytes, bytes]:
+        """The request of batch(): ``function(*args)`` for each ``args`` of ``calls``, encoded (the
+        same for every target of a suite: keep it to send it again)."""
+        caches = self._cache_positions(function, caches_by_value)
+        return wire.encode({"op": "call_batch", "function": function,
+                            "calls": [{"args": args, "caches": caches} for args in calls]})
+
+    def batch(self, function: str, calls: list[tuple[str, Callable[[], list]]], request: tuple[bytes, bytes],
+              caches_by_value: bool = False) -> None:
+        """Send ``request`` (batch_request's, with the same caches_by_value) for the calls ``calls``
+        ([(key, make its arguments)],
+        the items of one function in the order they will be asked for); each result is then taken
+        with batched(key). The worker answers each call as it ends, so the grader judges one result
         while the next is computed, and no call waits for a round trip of its own."""
         self._drain()
         self._lost.clear()
         if self.pid is None:
             self._start()
-        caches = self._cache_positions(function, caches_by_value)
-        request = {"op": "call_batch", "function": function,
-                   "calls": [{"args": args, "caches": caches} for _, args in calls]}
-        self._send(request)
-        self._pending.extend((key, function, args, caches_by_value) for key, args in calls)
+        try:
+            wire.send(self._requests, *request)
+        except OSError:
+            raise WorkerFailure(_describe_exit(self._kill(status_too=True), self.memory_mb), kind="died",
+                                function=function) from None
+        self._pending.extend((key, function, make_args, caches_by_value) for key, make_args in calls)
 
-    def batched(self, key: str) -> tuple[list, Any]:
+    def batched(self, key: str) -> tuple[list | None, Any]:
         """(the arguments, the result) of a call started by batch(): as call() returns it, raising
         as call() does; the calls before it in the batch are read first (one of them may kill the
-        worker: this call is then made alone). KeyError: not batched, or already taken."""
+        worker: this call is then made alone). The arguments are None when the call did not change
+        them (they are made only to show a change). KeyError: not batched, or already taken."""
         while key not in self._answered and any(call[0] == key for call in self._pending):
             self._read_next()
         if key in self._lost:
-            _, function, args, by_value = self._lost.pop(key)
+            _, function, make_args, by_value = self._lost.pop(key)
+            args = make_args()
             return args, self.call(function, args, caches_by_value=by_value)
-        args, reply = self._answered.pop(key)
+        make_args, reply = self._answered.pop(key)
         self.last_warnings = []
         if isinstance(reply, WorkerFailure):
             raise reply
-        return args, self._result(args, self._checked(reply))
+        reply = self._checked(reply)
+        if not any(after is not None for after in reply["args_after"]):
+            self.last_args_changed = False
+            return None, reply["result"]
+        args = make_args()
+        return args, self._result(args, reply)
 
     def has_batched(self, key: str) -> bool:
         """Whether batched(key) has a result (or a failure) to give."""
@@ -378,13 +395,13 @@ class IsolatedTarget:
     def _read_next(self) -> None:
         """Read the reply to the oldest pending batched call; a timeout or death is its answer (the
         calls after it are dropped with the worker)."""
-        key, function, args, _ = self._pending.popleft()
+        key, function, make_args, _ = self._pending.popleft()
         try:
             reply: dict | WorkerFailure = self._receive(time.monotonic() + self.timeout, "the call")
         except WorkerFailure as exc:
             exc.function = function
             reply = exc
-        self._answered[key] = (args, reply)
+        self._answered[key] = (make_args, reply)
 
     def _drain(self) -> None:
         """Read every pending batched reply (kept for batched()): the pipe is free for a request."""

@@ -94,13 +94,18 @@ def judge(target_file: Path, batched: bool, monkeypatch, order=None) -> tuple[di
     """{item: (outcome, message, ids, warnings)} and the operations sent to the worker. order: the
     items run in this order (by default the planned one)."""
     ops: list[str] = []
-    send = IsolatedTarget._send
+    request, batch = IsolatedTarget._request, IsolatedTarget.batch
 
-    def counting(self, request):
-        ops.append(request["op"])
-        return send(self, request)
+    def counting_request(self, message, timeout):
+        ops.append(message["op"])
+        return request(self, message, timeout)
 
-    monkeypatch.setattr(IsolatedTarget, "_send", counting)
+    def counting_batch(self, *args, **kwargs):
+        ops.append("call_batch")
+        return batch(self, *args, **kwargs)
+
+    monkeypatch.setattr(IsolatedTarget, "_request", counting_request)
+    monkeypatch.setattr(IsolatedTarget, "batch", counting_batch)
     target = IsolatedTarget(str(target_file), timeout=1.0)
     try:
         harness = Harness(target, load_suite("dlai"))
@@ -113,7 +118,8 @@ def judge(target_file: Path, batched: bool, monkeypatch, order=None) -> tuple[di
             verdicts[ref.name] = (v.outcome, v.message, v.ids, v.warnings)
     finally:
         target.close()
-        monkeypatch.setattr(IsolatedTarget, "_send", send)
+        monkeypatch.setattr(IsolatedTarget, "_request", request)
+        monkeypatch.setattr(IsolatedTarget, "batch", batch)
     return verdicts, ops
 
 
@@ -170,3 +176,27 @@ def test_items_run_in_another_order_than_planned_get_the_same_verdicts(tmp_path,
     batched, ops = judge(target_file, True, monkeypatch, second_first)
     assert "call_batch" in ops
     assert batched == one_at_a_time
+
+
+def test_a_request_kept_for_one_target_serves_the_next(tmp_path):
+    """grade keeps each batch request with the suite it loaded once: a class's targets share it.
+    Judged after a correct target on the same suite, a buggy one gets the verdicts it gets alone."""
+    buggy = Path(__file__).parents[1] / "examples" / "my_rnn.py"
+
+    def verdicts(target_file: Path, suite) -> dict[str, tuple]:
+        target = IsolatedTarget(str(target_file), timeout=10)
+        try:
+            harness = Harness(target, suite)
+            refs = harness.items(RANDOM_CASES)
+            harness.plan(refs)
+            return {ref.name: (v.outcome, v.message, v.ids) for ref in refs for v in [harness.run(ref)]}
+        finally:
+            target.close()
+
+    alone = verdicts(buggy, load_suite("dlai"))
+    shared = load_suite("dlai")
+    verdicts(TARGETS / "_correct_dlai.py", shared)
+    kept = [key for spec in shared for key in spec.loaded if key[0] == "batch request"]
+    assert kept, "no batch request was kept"
+    assert verdicts(buggy, shared) == alone
+    assert sum(v[0] != "pass" for v in alone.values()) >= 10  # the buggy target does fail
