@@ -16,7 +16,7 @@ a number.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from conformance.cases import CaseRef
@@ -80,8 +80,15 @@ class SubmissionResult:
         return round(sum(f["points"] for f in self.functions.values()), 6)
 
     def to_dict(self) -> dict[str, Any]:
-        """Builtins only: this crosses from a grading process to the main one."""
-        return asdict(self)
+        """Builtins only: this crosses from a grading process to the main one. dataclasses.asdict's
+        value, built directly (asdict walks and deep-copies every field: ~7 ms for 109 items)."""
+        data = dict(vars(self))
+        data["items"] = [{**vars(item), "misconceptions": list(item.misconceptions), "warnings": list(item.warnings)}
+                         for item in self.items]
+        data["functions"] = {name: dict(points) for name, points in self.functions.items()}
+        data["reference_matches"], data["notes"] = dict(self.reference_matches), list(self.notes)
+        data["timed_out"] = dict(self.timed_out)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "SubmissionResult":

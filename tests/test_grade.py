@@ -7,6 +7,7 @@ tests are at the end (the hostile corpus is in test_hostile.py).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -74,6 +75,17 @@ def graded(tmp_path_factory) -> tuple[Path, list[SubmissionResult]]:
 
 
 # ------------------------------------------------------------------------ results.json
+def test_a_result_crosses_as_builtins_and_comes_back_equal(graded) -> None:
+    """to_dict is dataclasses.asdict's value (built without its deep copies), from_dict its inverse."""
+    for result in graded[1]:
+        assert result.items and any(item.misconceptions for item in result.items) == (result.name != "alice")
+        data = result.to_dict()
+        assert data == dataclasses.asdict(result)
+        data["items"][0]["misconceptions"].append("changed")  # a copy: the result is untouched
+        assert "changed" not in result.items[0].misconceptions
+        assert SubmissionResult.from_dict(result.to_dict()) == result
+
+
 
 def test_results_json_has_gradescope_fields_and_every_item(graded) -> None:
     out, results = graded
