@@ -16,8 +16,10 @@ lose points on their own functions for the course's helper.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.abc
 import importlib.machinery
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -90,8 +92,28 @@ def supplied_for(file: str | None) -> dict[str, str]:
     imports it from the helper (``from rnn_utils import *`` or by name) and does not define it
     itself; a student who writes ``softmax`` = anything then has it skipped, which is no more
     than importing the course's gives."""
-    if not file or not Path(file).is_file():
+    try:
+        stat = os.stat(file) if file else None
+    except OSError:
+        stat = None
+    if stat is None or not os.path.isfile(file):
         return {}
+    path = Path(file)
+    helper_imports, defined = _imports_and_definitions(str(file), stat.st_mtime_ns, stat.st_size)
+    imported: dict[str, str] = {}
+    for module, names in helper_imports:
+        if (path.parent / f"{module}.py").exists() or (path.parent / module).is_dir():
+            continue  # handed in: the student's own module
+        for name, asname in names:
+            found = helper_functions(module) if name == "*" else {asname or name}
+            if name == "*" or name in helper_functions(module):
+                imported.update({n: module for n in found})
+    return {name: module for name, module in imported.items() if name not in defined}
+
+
+@functools.lru_cache(maxsize=8)  # asked by the harness and for the load notes: the file is parsed once
+def _imports_and_definitions(file: str, mtime_ns: int, size: int) -> tuple[list, frozenset[str]]:
+    """([(course helper module, [(name, as name)])] imported at top level, the top-level names defined)."""
     path = Path(file)
     if path.suffix == ".ipynb":
         from conformance.notebook import python_source
@@ -102,20 +124,14 @@ def supplied_for(file: str | None) -> dict[str, str]:
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return {}
-    imported: dict[str, str] = {}
-    defined: set[str] = set()
+        return [], frozenset()
+    imports, defined = [], set()
     for node in tree.body:
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module in SOURCES:
-            if (path.parent / f"{node.module}.py").exists() or (path.parent / node.module).is_dir():
-                continue  # handed in: the student's own module
-            for alias in node.names:
-                names = helper_functions(node.module) if alias.name == "*" else {alias.asname or alias.name}
-                if alias.name == "*" or alias.name in helper_functions(node.module):
-                    imported.update({name: node.module for name in names})
+            imports.append((node.module, [(alias.name, alias.asname) for alias in node.names]))
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             defined.add(node.name)
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             defined.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
-    return {name: module for name, module in imported.items() if name not in defined}
+    return imports, frozenset(defined)

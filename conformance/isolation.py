@@ -179,6 +179,7 @@ class IsolatedTarget:
             self.close()
             raise TargetImportError(self._readable(hello["import_error"]))
         self._functions, self.fingerprints, self.sandbox = hello["ready"], hello["fingerprints"], hello["sandbox"]
+        self.__dict__.pop("_remote", None)
         self.load_info = self._readable_all(hello.get("load_info", {}))
 
     def _readable(self, text: str) -> str:
@@ -250,8 +251,11 @@ class IsolatedTarget:
     # -- module protocol
     def __getattr__(self, name: str) -> Any:
         functions = self.__dict__.get("_functions", {})
-        if name in functions:
-            return _RemoteFunction(self, name, functions[name])
+        if name in functions:  # made once per name: the harness asks for a function at every item
+            remote = self.__dict__.setdefault("_remote", {})
+            if name not in remote:
+                remote[name] = _RemoteFunction(self, name, functions[name])
+            return remote[name]
         raise AttributeError(name)
 
     def __dir__(self) -> list[str]:

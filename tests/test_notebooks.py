@@ -177,6 +177,19 @@ def test_a_py_file_importing_the_helpers_gets_them_too(tmp_path: Path) -> None:
     assert "rnn_utils" not in sys.modules  # the next submission in this process does not inherit it
 
 
+def test_a_helper_file_handed_in_later_is_seen_though_the_parse_is_kept(tmp_path: Path) -> None:
+    """The target is parsed once per version of the file; whether the helper was handed in beside
+    it is looked at every time."""
+    mine = tmp_path / "mine.py"
+    mine.write_text("from rnn_utils import softmax\n")
+    assert supplied_for(str(mine)) == {"softmax": "rnn_utils"}
+    (tmp_path / "rnn_utils.py").write_text("def softmax(x):\n    return x\n")
+    assert supplied_for(str(mine)) == {}
+    (tmp_path / "rnn_utils.py").unlink()
+    mine.write_text("from rnn_utils import softmax\n\ndef softmax(x):\n    return x\n")  # a new version
+    assert supplied_for(str(mine)) == {}
+
+
 def test_a_submission_cannot_claim_its_own_functions_are_supplied(tmp_path: Path) -> None:
     """Which functions were supplied is decided by the grader from the files, never from what
     the submission's process reports: a submission that forges the worker's answer, or
