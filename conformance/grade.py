@@ -173,18 +173,20 @@ def with_points(suites: dict[str, Suite], points: Mapping[str, float], suite: st
 
 def hidden_from_workers(out: Path, sources: list[str]) -> list[str]:
     """What no worker may see: the output folder, and every submission (their folders, or the
-    files themselves where the folder also holds Python or NumPy)."""
+    files themselves where the folder also holds Python or NumPy). A path inside another listed
+    one is left out: hiding the class folder hides every submission in it, and each worker is
+    told a few paths, not one per classmate (every worker's start cost grew with the class)."""
     from conformance.isolation import essential_paths
 
     essential = [Path(p) for p in essential_paths()]
-    hide = {str(out.resolve())}
+    hide = {out.resolve()}
     for source in sources:
         path = Path(source).resolve()
-        hide.add(str(path))
+        hide.add(path)
         parent = path.parent
         if parent != Path("/") and not any(parent == e or parent in e.parents for e in essential):
-            hide.add(str(parent))
-    return sorted(hide)
+            hide.add(parent)
+    return sorted(str(path) for path in hide if not any(above in hide for above in path.parents))
 
 
 def prepare_suites(suite: str | None, points: Mapping[str, float] | None, random_cases: int,

@@ -17,7 +17,7 @@ import pytest
 
 from conformance.cases import CaseRef
 from conformance.cli import main
-from conformance.grade import grade
+from conformance.grade import grade, hidden_from_workers
 from conformance.grade_reports import junit as junit_xml
 from conformance.grade_submission import all_refs
 from conformance.scoring import ItemResult, SubmissionResult, hidden_output, score_items
@@ -250,6 +250,16 @@ def test_junit_survives_control_characters_in_messages() -> None:
 
 
 # ------------------------------------------------------------------------ picking
+
+def test_workers_are_told_to_hide_the_class_folder_not_each_classmate(tmp_path: Path) -> None:
+    """A worker hides the output folder and every folder of submissions: a few paths however
+    large the class (one per classmate made every worker's start grow with the class)."""
+    klass, other = tmp_path / "class", tmp_path / "late"
+    sources = [str(write(klass / f"s{k:03d}" / "rnn_utils.py", "")).rsplit("/", 1)[0] for k in range(50)]
+    sources.append(str(write(other / "late.py", "")))
+    assert hidden_from_workers(tmp_path / "out", sources) == sorted(map(str, [klass, other, tmp_path / "out"]))
+    assert hidden_from_workers(klass / "out", sources) == sorted(map(str, [klass, other]))  # out is in the class
+
 
 def test_pick_file_rule(tmp_path: Path) -> None:
     functions = set(FUNCTIONS)
