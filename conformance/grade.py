@@ -42,7 +42,8 @@ from conformance.spec import Suite, load_all
 from conformance.submissions import collect, content_digest
 
 _POLL_S = 0.2  # how often the wait loop redraws the progress bar
-_CLASS_EVERY_S = 2.0  # how stale the class summary may get while grading
+_CLASS_EVERY_S = 2.0  # how stale the class summary may get while grading...
+_CLASS_SHARE = 0.05  # ...unless writing it would take more than this share of the main process's time
 _THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 # Set in the main process before the fork, inherited by the grading processes.
@@ -75,15 +76,18 @@ class _Board:
         self.order = {name: k for k, name in enumerate(contents)}
         self.results: list[SubmissionResult] = []
         self.stale, self.written_at = True, 0.0
+        self.every = _CLASS_EVERY_S  # grows with the cost of a write: the summary covers the whole class so far
         self.summary: dict[str, Any] = {}  # summary.json as last written: the class report's data
 
     def ordered(self) -> list[SubmissionResult]:
         return sorted(self.results, key=lambda r: self.order[r.name])
 
     def write_class(self) -> None:
+        started = time.monotonic()
         self.summary = grade_reports.write_class(self.out, self.ordered(), self.suites, self.suite_names,
                                                  self.expected)
         self.stale, self.written_at = False, time.monotonic()
+        self.every = max(_CLASS_EVERY_S, (self.written_at - started) / _CLASS_SHARE)
 
     def adopt(self, result: SubmissionResult) -> None:
         """A result a previous run wrote (--resume): counted, not written again."""
@@ -100,7 +104,7 @@ class _Board:
 
     def tick(self) -> None:
         """Redraw the progress bar; rewrite the class summary if it is stale and old enough."""
-        if self.stale and time.monotonic() - self.written_at >= _CLASS_EVERY_S:
+        if self.stale and time.monotonic() - self.written_at >= self.every:
             self.write_class()
         self.display.tick()
 
