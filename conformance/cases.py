@@ -7,13 +7,16 @@ the same ones; their expected values are computed by the oracle here, in the har
 
 from __future__ import annotations
 
+import functools
+import os
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from conformance import calling, fixtures
+from conformance import calling, fixtures, paths
 from conformance.recipe import build_inputs
 from conformance.spec import Spec, Suite
 
@@ -108,14 +111,18 @@ def _memo_key(spec: Spec, ref: CaseRef, random_seed: int, manifest: Mapping[str,
     if ref.kind == "random":
         return "random", ref.case_id, random_seed
     case_id = GRADCHECK_CASE if ref.kind == "gradcheck" else ref.case_id
-    file = fixtures.fixture_path(spec, case_id)
+    file = _fixture_file(paths.fixtures_dir(), spec.suite_name, spec.function, case_id)
     try:
-        stat = file.stat()
+        stat = os.stat(file)
     except OSError:  # missing: load_case says so
         stat = None
     # a fixture rewritten, or a manifest that changed, is read again
-    return ("fixture", case_id, str(file), stat and (stat.st_mtime_ns, stat.st_size),
-            manifest.get(spec.case_key(case_id)))
+    return ("fixture", case_id, file, stat and (stat.st_mtime_ns, stat.st_size), manifest.get(spec.case_key(case_id)))
+
+
+@functools.lru_cache(maxsize=4096)  # asked twice per item and submission; pathlib's joins cost more than the stat
+def _fixture_file(root: Path, suite: str, function: str, case_id: str) -> str:
+    return str(fixtures.fixture_path_in(root, suite, function, case_id))
 
 
 def _load(spec: Spec, ref: CaseRef, random_seed: int,

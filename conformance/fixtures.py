@@ -54,7 +54,12 @@ class FixtureError(Exception):
 
 
 def fixture_path(spec: Spec, case_id: str, root: Path | None = None) -> Path:
-    return (root or paths.fixtures_dir()) / spec.suite_name / spec.function / f"{case_id}.npz"
+    return fixture_path_in(root or paths.fixtures_dir(), spec.suite_name, spec.function, case_id)
+
+
+def fixture_path_in(root: Path, suite: str, function: str, case_id: str) -> Path:
+    """Where one case's fixture lives under the fixtures folder ``root``."""
+    return root / suite / function / f"{case_id}.npz"
 
 
 def expected_arrays(spec: Spec, case: Mapping) -> dict[str, np.ndarray]:
