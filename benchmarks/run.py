@@ -6,8 +6,8 @@ growth and the oracle against PyTorch, each as ratios to a baseline measured in 
 Prints a plain-text table per section as it finishes and writes every figure, with the machine
 it ran on, to --json (default benchmarks/results.json), rewritten after each section. Absolute
 times drift by tens of percent on a shared machine: compare ratios, not seconds, between runs.
-A full run grades 1,510 submissions (4 x 100, then 10 + 100 + 1000): at ~1 submission/s that is
-most of its ~40 minutes; --sizes 10,100 shortens it.
+A full run grades ~1,800 submissions (4 x 100, then 10 + 100 + 1000, then 3 x 100 on Dask): at
+~8 submissions/s that is most of its ~5 minutes; --sizes 10,100 shortens it.
 Sections (--only, repeatable; default all, in this order):
 
   student   wall time of `pytest --target=FILE` vs bare pytest with as many items
