@@ -166,6 +166,7 @@ class IsolatedTarget:
         finally:
             for fd in (req_r, rep_w, status_w, out):
                 os.close(fd)
+        os.set_blocking(req_w, False)  # _write waits with a deadline: a worker that stops reading is not waited for
         self._requests, self._replies, self._status = req_w, rep_r, status_r
         try:
             hello = self._receive(deadline=time.monotonic() + max(self.timeout, 30.0), what="importing your file")
@@ -363,11 +364,7 @@ class IsolatedTarget:
         self._lost.clear()
         if self.pid is None:
             self._start()
-        try:
-            wire.send(self._requests, *request)
-        except OSError:
-            raise WorkerFailure(_describe_exit(self._kill(status_too=True), self.memory_mb), kind="died",
-                                function=function) from None
+        self._write(request, function)
         self._pending.extend((key, function, make_args, caches_by_value) for key, make_args in calls)
 
     def batched(self, key: str) -> tuple[list | None, Any]:
@@ -413,11 +410,25 @@ class IsolatedTarget:
             self._read_next()
 
     def _send(self, request: dict) -> None:
-        try:
-            wire.send(self._requests, *wire.encode(request))
-        except OSError:
-            raise WorkerFailure(_describe_exit(self._kill(status_too=True), self.memory_mb), kind="died",
-                                function=request["function"]) from None
+        self._write(wire.encode(request), request["function"])
+
+    def _write(self, message: tuple[bytes, bytes], function: str) -> None:
+        """Send one encoded message. A request larger than the pipe waits for the worker to read
+        it: a worker that stops reading (stopped, or stuck before it reads) is killed at the timeout."""
+        view = memoryview(wire.framed(*message))
+        deadline = time.monotonic() + self.timeout
+        while view:
+            try:
+                view = view[os.write(self._requests, view):]
+            except BlockingIOError:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([], [self._requests], [], left)[1]:
+                    self._kill()
+                    raise WorkerFailure(f"the worker did not take the call's arguments within {self.timeout:g} s; "
+                                        f"it was killed", kind="timeout", function=function) from None
+            except OSError:
+                raise WorkerFailure(_describe_exit(self._kill(status_too=True), self.memory_mb), kind="died",
+                                    function=function) from None
 
     def _request(self, request: dict, timeout: float) -> dict:
         self.last_warnings = []

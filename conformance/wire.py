@@ -194,9 +194,14 @@ def decode(header: bytes, blob: bytes, resolve: "callable | None" = None) -> Any
     return value(tree)
 
 
+def framed(header: bytes, blob: bytes) -> bytes:
+    """One message as it goes down a pipe: the two lengths, then the header and the blob."""
+    return _FRAME.pack(len(header), len(blob)) + header + blob
+
+
 def send(fd: int, header: bytes, blob: bytes) -> None:
     """Write one framed message to a file descriptor (blocking, all of it)."""
-    view = memoryview(_FRAME.pack(len(header), len(blob)) + header + blob)
+    view = memoryview(framed(header, blob))
     while view:
         written = os.write(fd, view)
         view = view[written:]

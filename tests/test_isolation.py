@@ -135,3 +135,43 @@ def test_a_grader_killed_mid_call_leaves_no_worker_running(tmp_path: Path, monke
     while _named("hostile-endless") and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _named("hostile-endless") == []
+
+
+STOPS_ITSELF = '''
+import os, signal, threading
+
+
+def stop_soon(x):
+    """Returns, then its process stops itself: it will never read another request."""
+    threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGSTOP)).start()
+    return 0.0
+'''
+
+
+def test_a_worker_that_stops_reading_times_out_and_does_not_hang_the_grader(tmp_path: Path) -> None:
+    """A request larger than the pipe waits for the worker to read it: never past the timeout."""
+    import threading
+    import time
+
+    from conformance.isolation import WorkerFailure
+
+    (tmp_path / "stops.py").write_text(STOPS_ITSELF)
+    target = IsolatedTarget(str(tmp_path / "stops.py"), timeout=2.0)
+    outcome: dict = {}
+
+    def second_call() -> None:
+        try:
+            target.stop_soon(np.zeros(1_000_000))  # 8 MB: far more than the pipe holds
+        except WorkerFailure as exc:
+            outcome["failure"] = exc
+
+    try:
+        assert target.stop_soon(np.zeros(3)) == 0.0
+        time.sleep(0.5)  # stopped now
+        caller = threading.Thread(target=second_call, daemon=True)
+        caller.start()
+        caller.join(30)
+        assert not caller.is_alive(), "the grader hung writing to a worker that stopped reading"
+    finally:
+        target.close()
+    assert outcome["failure"].kind == "timeout" and "did not take the call's arguments" in str(outcome["failure"])
