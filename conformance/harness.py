@@ -3,7 +3,8 @@
 For each item: fetch the function (missing -> its items fail, nothing else does), call it
 with fresh copies of the inputs, then check in layers — return structure, each output
 (see compare.py), inputs left unmodified. Expected values come from fixtures or from the
-oracle in this process, never from the target.
+oracle in this process, never from the target. When the caller says in which order items will
+run (plan()), an isolated target is asked for a function's plain items in one request.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@
 target's functions, and calling one sends the arguments to a worker, which runs the
 target's code and sends back the result and the arguments' state after the call (so
 in-place mutation is still seen). Values cross as JSON plus raw array bytes (wire.py);
-objects that are not plain data stay in the worker as handles (caches).
+objects that are not plain data stay in the worker as handles (caches). Several calls of one
+function can be asked at once (batch(), batched()): the worker answers each as it ends.
 
 Workers are forked by a template process that never imported the oracle (template.py,
 worker.py) and are confined as sandbox.py describes. A worker that hangs is killed at the
