@@ -1,5 +1,5 @@
-"""Compare a forward's cache with the layout its spec prescribes (dlai: the course's backward
-functions unpack it, so the layout is part of the contract).
+"""Compare a forward's cache with the layout its spec prescribes (a backward fed the suite's
+cache, ``"cache": "suite"``, unpacks it, so the layout is part of the contract).
 
 The spec's cache output names its elements in order (``"layout"``): a string names one element
 (``"parameters"`` is the weights dict, anything else an array), ``{"list_of": "<cell forward>"}``
@@ -56,7 +56,7 @@ class CacheProblem:
 
 
 def cache_layout(forward: Spec) -> Layout | None:
-    """The layout of ``forward``'s cache output, or None if the spec prescribes none (cs231n)."""
+    """The layout of ``forward``'s cache output, or None if the spec prescribes none (a backward fed its own forward's)."""
     item = next((i for i in forward.outputs if i["kind"] == "cache"), None)
     return item.get("layout") if item else None
 
@@ -71,8 +71,7 @@ def expected_cache(forward: Spec, oracle_module: ModuleType, inputs: Mapping[str
     """The oracle's cache for a case's flat inputs (``xt``, ``parameters.Wax``...), e.g. for
     rnn_cell_forward the tuple (a_next (n_a, m), a_prev (n_a, m), xt (n_x, m), parameters).
     Inputs are copied; pass the inputs the target was called with (cast in float32 mode)."""
-    result = getattr(oracle_module, forward.function)(*calling.arguments(forward, inputs))
-    return calling.name_outputs(forward, result)[calling.cache_output_name(forward)]
+    return calling.build_cache(getattr(oracle_module, forward.function), forward, inputs)[1]
 
 
 def cache_problems(forward: Spec, suite: Suite, got: Any, want: Any, rtol: float,

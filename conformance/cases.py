@@ -18,7 +18,7 @@ import numpy as np
 
 from conformance import calling, fixtures, paths
 from conformance.recipe import build_inputs
-from conformance.spec import Spec, Suite
+from conformance.spec import Spec, Suite, oracle_for
 
 GRADCHECK_CASE = "random_a"  # small dims: finite differences cost 2 forward calls per element
 
@@ -63,8 +63,9 @@ def random_case(spec: Spec, random_seed: int, k: int) -> dict:
         lo, hi = ranges[sym]["min"], ranges[sym]["max"]
         hi = dims[hi] if isinstance(hi, str) else hi
         dims[sym] = int(rng.randint(lo, hi + 1))
-    if "T_back" in dims:  # the notebook's lstm_backward: da covers every step in random cases
-        dims["T_back"] = dims["T_x"]
+    for sym, rng_ in ranges.items():  # e.g. a backward whose upstream covers every step in random cases
+        if "random" in rng_:
+            dims[sym] = dims[rng_["random"]]
     draws = []
     for decl in spec.inputs:
         if decl.dtype == "int":
@@ -130,7 +131,7 @@ def _load(spec: Spec, ref: CaseRef, random_seed: int,
     if ref.kind == "random":
         case = random_case(spec, random_seed, hidden_index(ref.case_id))
         inputs = build_inputs(spec, case)
-        outputs = calling.run(fixtures.ORACLES[spec.suite_name], spec, inputs)
+        outputs = calling.run(oracle_for(spec), spec, inputs)
         expected = {item["name"]: np.asarray(outputs[item["name"]]) for item in spec.outputs if item["kind"] != "cache"}
         return inputs, expected
     case_id = GRADCHECK_CASE if ref.kind == "gradcheck" else ref.case_id

@@ -23,7 +23,7 @@ import numpy as np
 
 from conformance import catalogue, class_figures, class_html, grade_reports
 from conformance.scoring import EARNS, ItemResult, SubmissionResult
-from conformance.spec import SUITES
+from conformance.spec import suite_order
 
 REPORT_HTML = "report.html"
 FIGURES_DIR = "report"  # OUT/report/<suite>_<figure>.svg; "report" is a reserved submission name
@@ -128,15 +128,14 @@ def _cap(text: str) -> str:
 
 
 def report_data(summary: dict[str, Any], results: list[SubmissionResult]) -> dict[str, Any]:
-    """The whole report as plain data: per suite (in the canonical order, dlai then cs231n), and
+    """The whole report as plain data: per suite (in suite order, see spec.suite_order), and
     the submissions worth a look: the slowest, those with a call that timed out, those not graded."""
     rows = summary["results"]
     messages = {r.name: r.message for r in results}
     return {
         "submissions": summary["submissions"],
         "suites": [suite_data(name, summary["suites"][name], summary, results)
-                   for name in sorted(summary["suites"], key=lambda n: (SUITES.index(n) if n in SUITES else
-                                                                        len(SUITES), n))],
+                   for name in suite_order(summary["suites"])],
         "slowest": sorted(rows, key=lambda row: (-row["execution_time"], row["submission"]))[:SLOWEST],
         "timed_out": [row for row in rows if row["timed_out"]],
         # the whole reason (summary.json keeps its first line): an import error's is a traceback

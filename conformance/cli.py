@@ -16,11 +16,11 @@ from pathlib import Path
 
 from conformance import fixtures, paths  # noqa: E402 - after the BLAS settings above
 from conformance.regen import CHECKSUM, RegenRefused, regenerate
-from conformance.spec import SUITES, SpecError, load_all, load_suite
+from conformance.spec import SpecError, load_all, load_suite, resolve_suite_name, suite_names
 from conformance.validate import validate
 
 
-DESCRIPTION = ("Conformance suite for NumPy RNN/LSTM building blocks (deeplearning.ai and cs231n): grade "
+DESCRIPTION = ("Conformance suite for RNN, LSTM and GRU building blocks (the suites are spec/<suite>/): grade "
                "submissions; list, validate and regenerate the spec's fixtures. A student checks one file with: "
                "pytest --target=FILE")
 
@@ -163,7 +163,7 @@ def add_grading_limits(p: argparse.ArgumentParser, seed_default: int | str, seed
                         "keep it private)")
     p.add_argument("--profile", choices=("strict", "course"), default="strict",
                    help="strict (default): every finding costs its item; course: an input modified in place or an "
-                        "overflow only warns (the course's own loops never reuse the array, and its cs231n starter "
+                        "overflow only warns (the courses' own loops never reuse the array, and one course's starter "
                         "loss overflows), the warning and its id still shown")
     p.add_argument("--points", action="append", type=_function_points, default=[], metavar="FUNCTION=P",
                    help="give FUNCTION P points instead of the spec's (repeatable); 0 leaves a function the course "
@@ -187,7 +187,7 @@ def add_grade_parser(sub) -> None:
                         "old submission folders)")
     p.add_argument("--force", action="store_true",
                    help="grade into a non-empty --out that this command did not write (nothing there is deleted)")
-    p.add_argument("--suite", choices=SUITES,
+    p.add_argument("--suite", type=_suite, metavar="SUITE",
                    help="the suite every submission implements (default: detected per submission; "
                         "give it for a class, so every row has the same max_score)")
     p.add_argument("--jobs", type=_at_least(1), default=None, metavar="N",
@@ -252,10 +252,20 @@ def add_gradescope_parser(sub) -> None:
                    help=f"Gradescope's autograder folder (default: {gs.DEFAULT_ROOT})")
     p.add_argument("--submission", type=Path, metavar="PATH", help="the upload (default: ROOT/submission)")
     p.add_argument("--results", type=Path, metavar="FILE", help="the report (default: ROOT/results/results.json)")
-    p.add_argument("--suite", choices=SUITES, help="the suite to grade (default: detected from the submission)")
+    p.add_argument("--suite", type=_suite, metavar="SUITE", help="the suite to grade (default: detected from the submission)")
     # A string default goes through type=int too, so a bad variable is an option error.
     add_grading_limits(p, os.environ.get(gs.SEED_VARIABLE, g.DEFAULT_RANDOM_SEED), f"${gs.SEED_VARIABLE}, else ")
     p.set_defaults(func=cmd_gradescope)
+
+
+def _suite(name: str) -> str:
+    """--suite's value: a suite's name or alias (spec/<suite>/suite.json)."""
+    try:
+        return resolve_suite_name(name)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    except SpecError as exc:
+        raise argparse.ArgumentTypeError(f"the spec is invalid:\n{exc}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -269,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_)
         p.set_defaults(func=func)
         if name != "validate":
-            p.add_argument("--suite", choices=SUITES)
+            p.add_argument("--suite", type=_suite, metavar="SUITE", help=f"one suite ({', '.join(suite_names())})")
             p.add_argument("--function", help="only this function")
     return parser
 

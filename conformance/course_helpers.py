@@ -1,6 +1,6 @@
 """The course's helper modules, supplied when a submission imports one it did not hand in.
 
-The dlai notebook starts with ``from rnn_utils import *``: ``rnn_utils.py`` is the course's
+The deeplearning.ai notebook starts with ``from rnn_utils import *``: ``rnn_utils.py`` is the course's
 file, beside the notebook, and many students hand in the notebook alone. When such an
 import finds no module, :class:`SuppliedHelpers` (last on ``sys.meta_path``, so a file the
 submission did hand in always wins) gives it this package's version, and the functions
@@ -9,7 +9,7 @@ that came from it are reported as supplied and not judged (they are not the stud
 
 The supplied softmax is column-wise and shifts each column by its own max: the course's
 own shifts by the max of the whole array, which underflows to 0/0 when one column's
-scores are ~1000 below another's (tests/targets/seed001_dlai.py); a student should not
+scores are ~1000 below another's (see tests/targets/); a student should not
 lose points on their own functions for the course's helper.
 """
 
@@ -28,7 +28,7 @@ from types import ModuleType
 
 # module name -> source. Kept as text: the worker cannot read this package's files.
 SOURCES = {
-    "rnn_utils": '''"""The dlai course's rnn_utils helpers, supplied by rnn-conformance."""
+    "rnn_utils": '''"""The deeplearning.ai course's rnn_utils helpers, supplied by rnn-conformance."""
 import numpy as np
 
 

@@ -204,9 +204,7 @@ class Diagnosis:
         with np.errstate(all="ignore"):
             if forward is not None:
                 with switch() if switch_forward else nullcontext():
-                    out = calling.name_outputs(forward, getattr(self.oracle, forward.function)(
-                        *calling.arguments(forward, inputs)))
-                cache = out[calling.cache_output_name(forward)]
+                    _, cache = calling.build_cache(getattr(self.oracle, forward.function), forward, inputs)
             with switch():
                 result = getattr(self.oracle, spec.function)(*calling.arguments(spec, inputs, cache))
         return calling.name_outputs(spec, result)
@@ -224,7 +222,7 @@ class Diagnosis:
         spec = ev.spec
         if ev.kind == "gradcheck":  # the target's own forward fed its backward: either may hold the mistake
             modes = (False, True)
-        else:  # dlai backwards get the suite's (right) cache; cs231n ones the target's own forward's
+        else:  # fed the suite's (right) cache, or the target's own forward's
             modes = (bool(spec.backward) and spec.backward.get("cache") != "suite",)
         for switch_forward in modes:
             variant = self._run(spec, ev.inputs, (mistake_id, form), switch_forward, key=ev.key)

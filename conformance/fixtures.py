@@ -26,13 +26,10 @@ from typing import Any
 
 import numpy as np
 
-import oracle.cs231n
-import oracle.dlai
 from conformance import calling, paths
 from conformance.recipe import build_inputs
-from conformance.spec import Spec
+from conformance.spec import Spec, oracle_for
 
-ORACLES = {"dlai": oracle.dlai, "cs231n": oracle.cs231n}
 MANIFEST = "checksums.json"
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -41,7 +38,7 @@ _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 # without FMA the oracle's matmuls round differently. Measured with OpenBLAS 0.3.31 against
 # the Zen/Haswell kernels that wrote the fixtures: OPENBLAS_CORETYPE=Prescott, Nehalem,
 # SandyBridge, Core2, Atom, Barcelona or Bulldozer changes ~490 output arrays in 135-137
-# fixtures, by at most 2.3e-13 of the array's scale (dlai/lstm_backward/large_logits, whose
+# fixtures, by at most 2.3e-13 of the array's scale (an LSTM backward's large_logits case, whose
 # saturated-gate gradients are all cancellation); one user's machine showed 6.7e-16 absolute.
 # 1e-12 (~4,500 ulp of the largest element) leaves 4x room above the worst of those and is
 # still orders below any change of formula or constant; inputs must match exactly, so a
@@ -65,7 +62,7 @@ def fixture_path_in(root: Path, suite: str, function: str, case_id: str) -> Path
 def expected_arrays(spec: Spec, case: Mapping) -> dict[str, np.ndarray]:
     """Compute one case with the oracle: inputs and outputs as a flat dict of arrays."""
     inputs = build_inputs(spec, case)
-    outputs = calling.run(ORACLES[spec.suite_name], spec, inputs)
+    outputs = calling.run(oracle_for(spec), spec, inputs)
     arrays = {f"in.{path}": arr for path, arr in inputs.items()}
     for item in spec.outputs:
         if item["kind"] != "cache":

@@ -23,7 +23,7 @@ Which error to use:
   The finite-difference noise is absolute (about ``eps |L| / h`` per element), so an entry
   whose true gradient is near zero has a large *elementwise* relative error although the
   backward is right; the normwise error weighs it by its size.
-- :func:`relative_error` ``max_i |a_i - b_i| / max(|a_i| + |b_i|, floor)`` (cs231n's
+- :func:`relative_error` ``max_i |a_i - b_i| / max(|a_i| + |b_i|, floor)`` (the courses'
   definition) to report, or where every entry is well away from zero.
 - :func:`worst_element` to say *where* two arrays disagree most, in a verdict.
 
@@ -180,7 +180,7 @@ def _same_shape(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def relative_error(a: np.ndarray, b: np.ndarray, floor: float = 1e-8) -> float:
     """Largest elementwise relative error ``max_i |a_i - b_i| / max(|a_i| + |b_i|, floor)``.
 
-    cs231n's definition. Large on entries near zero even when both are right (see the
+    The courses' definition. Large on entries near zero even when both are right (see the
     module docstring); use :func:`normwise_relative_error` to decide pass/fail.
     a, b: the same shape (any). Returns 0.0 for empty arrays.
     """

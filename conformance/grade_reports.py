@@ -19,7 +19,7 @@ from typing import Any
 
 from conformance import catalogue
 from conformance.scoring import EARNS, SubmissionResult
-from conformance.spec import SUITES, Suite
+from conformance.spec import Suite, suite_order
 
 HIDDEN_VISIBILITY = "after_due_date"
 MARKER = ".rnn-conformance-grades.json"  # in --out: the submission folders this command wrote
@@ -276,18 +276,18 @@ def finished_result(out: Path, name: str, source: str, content: str, with_junit:
 # ------------------------------------------------------------------------- the class
 
 def function_columns(suites: dict[str, Suite], names: list[str]) -> list[tuple[str, str]]:
-    """Per-function columns as (suite, function): the suites in their canonical order, each
-    suite's functions in spec order. Both suites have e.g. ``lstm_backward``: they are
-    different functions, so they never share a column."""
+    """Per-function columns as (suite, function): the suites in suite order, each suite's
+    functions in spec order. Several suites have e.g. ``lstm_backward``: they are different
+    functions, so they never share a column."""
     return [(name, spec.function)
-            for name in sorted(set(names), key=lambda n: SUITES.index(n) if n in SUITES else len(SUITES))
+            for name in suite_order(names)
             for spec in suites[name]]
 
 
 def summary_csv(results: list[SubmissionResult], suites: dict[str, Suite], suite_names: list[str]) -> str:
     """One row per submission: score, max_score, points earned per function, status.
 
-    Function columns are always named ``suite.function`` (``dlai.lstm_backward``), whichever
+    Function columns are always named ``suite.function`` (``<suite>.lstm_backward``), whichever
     suites the class has, so a script can rely on them."""
     columns = function_columns(suites, suite_names + [r.suite for r in results if r.suite])
     buffer = io.StringIO()

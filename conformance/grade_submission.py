@@ -168,8 +168,12 @@ def grade_submission(job: dict[str, Any], suites: dict[str, Suite]) -> Submissio
                 return error_for(job, suites, str(exc), limits=limits, output=printed.text(),
                                  execution_time=time.perf_counter() - started)
             copied = reference.matches(target, job["file"], [spec.function for spec in suites[suite_name]])
-            harness = Harness(target, suites[suite_name], dtype="float64", random_seed=job["random_seed"],
-                              reference_matches=copied, profile=job.get("profile", "strict"))
+            try:  # a target using a suite's tensor framework is loaded with it here (conformance.tensors)
+                harness = Harness(target, suites[suite_name], dtype="float64", random_seed=job["random_seed"],
+                                  reference_matches=copied, profile=job.get("profile", "strict"))
+            except TargetImportError as exc:
+                return error_for(job, suites, f"cannot import the submission: {exc}", limits=limits,
+                                 output=printed.text(), execution_time=time.perf_counter() - started)
             refs = harness.items(job["random_cases"])
             try:
                 verdicts = run_items(harness, refs, None if isolate else job["timeout"])
@@ -184,4 +188,4 @@ def grade_submission(job: dict[str, Any], suites: dict[str, Suite]) -> Submissio
     return SubmissionResult(job["name"], job["source"], job["file"], suite_name, "graded", limits=limits,
                             execution_time=time.perf_counter() - started, output=printed.text(),
                             items=items, functions=functions, reference_matches=copied,
-                            timed_out=dict(harness.timed_out_at), notes=load_notes(target))
+                            timed_out=dict(harness.timed_out_at), notes=load_notes(harness.module))

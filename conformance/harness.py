@@ -18,12 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from conformance import caches, calling, catalogue, compare, course_helpers, fixtures, gradcheck
+from conformance import caches, calling, catalogue, compare, course_helpers, fixtures, gradcheck, tensors
 from conformance.cases import CaseRef, hidden_case_id, load_inputs_and_expected, loaded_item
 from conformance.diagnose import Diagnosis, Evidence
 from conformance.isolation import IsolatedTarget, TargetRaised, WorkerFailure
 from conformance.spec import Spec, Suite, alias_table
-from conformance.target import TargetImportError, _target_frames_only, load_info, target_file
+from conformance.target import TargetImportError, _target_frames_only, imported_modules, load_info, target_file
 from conformance.verdict import ERROR, FAIL, MISSING, PASS, SKIP, Finding, Verdict
 
 GRADCHECK_TOLERANCE = 1e-6  # normwise relative error; a right float64 backward is ~1e-9
@@ -46,6 +46,21 @@ class _Abort(Exception):
         self.verdict = verdict
 
 
+def _adapted(module: Any, suite: Suite) -> Any:
+    """The target as the harness calls it: for a suite whose targets may be written with a
+    framework's tensors (suite.json ``tensors``), a target importing that framework is called
+    with its tensors, and a backward it lacks comes from autograd (conformance.tensors)."""
+    framework = suite.info.tensors if suite.info else None
+    if not framework or framework not in imported_modules(module):
+        return module
+    defined = {name for name in dir(module) if callable(getattr(module, name, None))}
+    plan = tensors.autograd_plan(suite, defined)
+    if isinstance(module, IsolatedTarget):
+        module.use_tensors(framework, plan)
+        return module
+    return tensors.adapt(module, framework, plan)
+
+
 class Harness:
     """Runs items of one suite against one target module.
 
@@ -58,7 +73,7 @@ class Harness:
     def __init__(self, module: ModuleType, suite: Suite, dtype: str = "float64", random_seed: int = 0,
                  reference_matches: Mapping[str, str] | None = None, diagnose: bool = True,
                  profile: str = "strict"):
-        self.module = module
+        self.module = module = _adapted(module, suite)
         self.suite = suite
         self.dtype = dtype
         self.random_seed = random_seed
@@ -76,12 +91,13 @@ class Harness:
         self._item_key: str | None = None  # see run()
         self._planned: dict[str, int] = {}  # item name -> its place in the order items will run (see plan())
         self._order: list[CaseRef] = []
-        self.oracle = fixtures.ORACLES[suite.name]
+        self.oracle = suite.oracle
         self.diagnosis = Diagnosis(suite, self.oracle) if diagnose else None
         self.warn_only = catalogue.profiles()[profile]  # KeyError for an unknown profile: checked by callers
         self._manifest = fixtures.load_manifest()
         if isinstance(module, IsolatedTarget):  # caches stay in the worker, as handles
-            module.cache_positions = {spec.function: [i for i, o in enumerate(spec.outputs) if o["kind"] == "cache"]
+            module.cache_positions = {spec.function: [i for i, o in enumerate(spec.outputs_with_cache)
+                                                      if o["kind"] == "cache"]
                                       for spec in suite if spec.returns["kind"] == "tuple"}
 
     # ------------------------------------------------------------------ public
@@ -229,17 +245,18 @@ class Harness:
             return self._call(lambda: self.module.call_many(spec.function, calls, keep), [], what, spec.function)
         return [self._call(fn, self._arguments(spec, inputs), what, spec.function) for inputs in points]
 
-    def _named(self, spec: Spec, result: Any) -> dict[str, Any]:
+    def _named(self, spec: Spec, result: Any, for_cache: bool = False) -> dict[str, Any]:
         """_structure, or stop this item with its message."""
-        named = self._structure(spec, result)
+        named = self._structure(spec, result, for_cache)
         if isinstance(named, str):
             raise _Abort(Verdict(FAIL, [Finding("structure", "", f"your `{spec.function}`: {named}")],
                                  culprit=spec.function))
         return named
 
-    def _arguments(self, spec: Spec, inputs: dict[str, np.ndarray], cache: Any = None) -> list:
-        """Fresh copies of the inputs; dicts also carry the alias keys (seed 000's U, W, V...)."""
-        args = calling.arguments(spec, inputs, cache)
+    def _arguments(self, spec: Spec, inputs: dict[str, np.ndarray], cache: Any = None, for_cache: bool = False) -> list:
+        """Fresh copies of the inputs; dicts also carry the alias keys (seed 000's U, W, V...).
+        for_cache: for the call that builds a backward's cache (calling.arguments)."""
+        args = calling.arguments(spec, inputs, cache, for_cache=for_cache)
         fields = self._alias_fields(spec)
         for arg in args:
             if isinstance(arg, dict):
@@ -254,23 +271,25 @@ class Harness:
         return alias_table(spec, "fields") or alias_table(spec.forward_spec() or spec, "fields")
 
     def _cache(self, spec: Spec, inputs: dict[str, np.ndarray]) -> Any:
-        """The cache a backward is fed: the oracle's (dlai: the layout is the suite's
-        contract, so a wrong forward cannot hide a right backward) or the target's own."""
+        """The cache a backward is fed: the oracle's (``"cache": "suite"``: the layout is
+        the suite's contract, so a wrong forward cannot hide a right backward) or the target's own."""
         forward = spec.forward_spec()
         if spec.backward["cache"] == "suite":
-            fwd_out = getattr(self.oracle, forward.function)(*self._arguments(forward, inputs))
-            return calling.name_outputs(forward, fwd_out)[calling.cache_output_name(forward)]
+            fwd_out = getattr(self.oracle, forward.function)(*self._arguments(forward, inputs, for_cache=True))
+            return calling.name_outputs(forward, fwd_out, for_cache=True)[calling.cache_output_name(forward)]
         fn = self._function(forward.function, needed_by=spec.function)
         what = f"your `{forward.function}` (building the cache for `{spec.function}`)"
-        named = self._structure(forward, self._call(fn, self._arguments(forward, inputs), what, forward.function))
+        named = self._structure(forward, self._call(fn, self._arguments(forward, inputs, for_cache=True), what,
+                                                    forward.function), for_cache=True)
         if isinstance(named, str):
             raise _Abort(Verdict(FAIL, [Finding("structure", "", f"{what}: {named}")], culprit=forward.function))
         self._own_forward = named  # if the backward fails, whether its forward was right says why
         return named[calling.cache_output_name(forward)]
 
-    def _structure(self, spec: Spec, result: Any) -> dict[str, Any] | str:
-        """The target's result as {output name: value}, or a message saying what is wrong."""
-        kind, items = spec.returns["kind"], spec.outputs
+    def _structure(self, spec: Spec, result: Any, for_cache: bool = False) -> dict[str, Any] | str:
+        """The target's result as {output name: value}, or a message saying what is wrong.
+        for_cache: the result of the call that built a backward's cache."""
+        kind, items = spec.returns["kind"], spec.outputs_with_cache if for_cache else spec.outputs
         names = [i["name"] for i in items]
         if kind == "tuple":
             if not isinstance(result, (tuple, list)):
@@ -313,7 +332,7 @@ class Harness:
 
     @staticmethod
     def _cache_note(spec: Spec) -> str:
-        """For a dlai backward: the cache it was fed, so an unpacking error explains itself."""
+        """For a backward fed the suite's cache: the cache it was fed, so an unpacking error explains itself."""
         if not spec.backward or spec.backward["cache"] != "suite":
             return ""
         layout = caches.layout_text(caches.cache_layout(spec.forward_spec()) or [])
@@ -431,7 +450,7 @@ class Harness:
         return verdict
 
     def _cache_findings(self, spec: Spec, inputs: dict[str, np.ndarray], named: dict[str, Any]) -> list[Finding]:
-        """A dlai forward's cache against the course's layout: the backward functions unpack it."""
+        """A forward's cache against the layout its spec prescribes: the backward functions unpack it."""
         name = calling.cache_output_name(spec)
         tol = spec.tolerance(next(o["name"] for o in spec.outputs if o["kind"] != "cache"), self.dtype)
         memo = ("expected cache", self._item_key)  # the oracle's cache for an item's inputs: once per process
@@ -508,8 +527,8 @@ class Harness:
                     total += float(np.sum(value.astype(float) * upstream[u]))
                 return total
 
-            first = self._named(forward, self._call(loss_fn, self._arguments(forward, inputs), f"your `{forward.function}`",
-                                                    forward.function))
+            first = self._named(forward, self._call(loss_fn, self._arguments(forward, inputs, for_cache=True),
+                                                    f"your `{forward.function}`", forward.function), for_cache=True)
             cache = first[calling.cache_output_name(forward)]
             grads = self._structure(spec, self._call(bwd_fn, self._arguments(spec, {**inputs, **upstream}, cache),
                                                      f"`{spec.function}`", spec.function))

@@ -123,6 +123,8 @@ class IsolatedTarget:
         self.last_warnings: list[str] = []
         self.last_args_changed = True  # whether the last call changed an argument in place (the worker says)
         self.load_info: dict[str, Any] = {}  # see target.load_info
+        self.imports: list[str] = []  # see target.imported_modules
+        self._adapted: dict | None = None  # the adapt request, once use_tensors was called
         self._functions: dict[str, int] = {}
         # function -> positions of its tuple result that are caches (set by the harness from the
         # spec): those stay in the worker and come back as handles.
@@ -183,6 +185,26 @@ class IsolatedTarget:
         self._functions, self.fingerprints, self.sandbox = hello["ready"], hello["fingerprints"], hello["sandbox"]
         self.__dict__.pop("_remote", None)
         self.load_info = self._readable_all(hello.get("load_info", {}))
+        self.imports = [str(name) for name in list(hello.get("imports", []))[:100]]
+        if self._adapted is not None:  # a fresh worker after a crash: adapted as its predecessor was
+            self._adapt()
+
+    def use_tensors(self, framework: str, plan: dict) -> None:
+        """From now on (and in every worker started later) the target is called with ``framework``'s
+        tensors, and the backwards ``plan`` names are computed by autograd (conformance.tensors)."""
+        self._adapted = {"op": "adapt", "function": "", "framework": framework, "plan": plan}
+        self._adapt()
+
+    def _adapt(self) -> None:
+        self._send(self._adapted)
+        reply = self._receive(time.monotonic() + max(self.timeout, 30.0), f"loading {self._adapted['framework']}")
+        if "raised" in reply:
+            self.close()
+            raise TargetImportError(f"{self.__file__}: calling it with {self._adapted['framework']} tensors failed: "
+                                    f"{self._readable(' '.join(map(str, reply['raised'][:2])))}")
+        self._functions = reply["ready"]
+        self.__dict__.pop("_remote", None)
+        self.load_info = self._readable_all(reply.get("load_info", {}))
 
     def _readable(self, text: str) -> str:
         """Worker paths (/tmp/submission/...) as the grader knows them."""

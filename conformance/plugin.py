@@ -22,8 +22,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("rnn-conformance", "conformance of an RNN implementation to the spec")
     group.addoption("--target", metavar="MODULE_OR_FILE",
                     help="the implementation to judge: a .py file or an importable module")
-    group.addoption("--suite", choices=("dlai", "cs231n"),
-                    help="which suite the target implements (default: detected from its functions)")
+    group.addoption("--suite", metavar="SUITE",
+                    help="which suite the target implements, by name or alias (default: detected from its functions; "
+                         "`rnn-conformance list` shows the suites)")
     group.addoption("--random-cases", type=int, default=0, metavar="K",
                     help="add K hidden random cases per function (items <function>[hidden_1].."
                          "[hidden_K]), checked against the oracle")
@@ -78,12 +79,16 @@ def pytest_configure(config: pytest.Config) -> None:
         template.start()  # first: the worker's interpreter boots (~0.25 s) while we import and load
     from conformance import paths
     from conformance.harness import Harness
-    from conformance.spec import SpecError, load_all
+    from conformance.spec import SpecError, load_all, resolve_suite_name
     from conformance.target import SuiteDetectionError, TargetImportError, detect_suite, load_target
 
     _check_options(config)
     try:
         suites = load_all()
+        chosen = resolve_suite_name(config.getoption("suite")) if config.getoption("suite") else None
+    except (SpecError, ValueError) as exc:
+        raise pytest.UsageError(f"rnn-conformance: {exc}") from None
+    try:
         if not config.getoption("in_process"):
             from conformance.isolation import IsolatedTarget
 
@@ -91,8 +96,8 @@ def pytest_configure(config: pytest.Config) -> None:
             config.add_cleanup(module.close)
         else:
             module = load_target(target)
-        if config.getoption("suite"):
-            suite, reason = config.getoption("suite"), "chosen with --suite"
+        if chosen:
+            suite, reason = chosen, "chosen with --suite"
         else:
             detection = detect_suite(module, suites)
             suite, reason = detection.suite, detection.reason
@@ -101,9 +106,12 @@ def pytest_configure(config: pytest.Config) -> None:
     from conformance.reference import matches
 
     copied = matches(module, getattr(module, "__file__", None), [spec.function for spec in suites[suite]])
-    harness = Harness(module, suites[suite], dtype=config.getoption("dtype"),
-                      random_seed=config.getoption("random_seed"), reference_matches=copied,
-                      profile=config.getoption("profile"))
+    try:  # a target using a suite's tensor framework is loaded with it here (conformance.tensors)
+        harness = Harness(module, suites[suite], dtype=config.getoption("dtype"),
+                          random_seed=config.getoption("random_seed"), reference_matches=copied,
+                          profile=config.getoption("profile"))
+    except TargetImportError as exc:
+        raise pytest.UsageError(f"rnn-conformance: {exc}") from None
     from conformance import cases, fixtures
 
     # every item's data now, from the compact pack: not one .npz per item

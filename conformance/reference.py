@@ -9,27 +9,30 @@ comparison ignores and why short functions are exempt.
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import oracle.cs231n
-import oracle.dlai
-import oracle.numerics
+import oracle
 from conformance.fingerprint import code_fingerprint, source_fingerprints
 from conformance.notebook import python_source
 
-_ORACLE_MODULES = (oracle.dlai, oracle.cs231n, oracle.numerics)
+
+def _oracle_modules() -> list[ModuleType]:
+    """Every module of the oracle package: the suites' adapters and what they share."""
+    return [importlib.import_module(f"oracle.{info.name}") for info in pkgutil.iter_modules(oracle.__path__)]
 
 
 @lru_cache(maxsize=1)
 def oracle_prints() -> tuple[dict[str, str], dict[str, str]]:
     """(code fingerprint -> qualified name, source fingerprint -> qualified name) of every oracle function."""
     by_code, by_source = {}, {}
-    for module in _ORACLE_MODULES:
+    for module in _oracle_modules():
         for name, fn in vars(module).items():
             if inspect.isfunction(fn) and fn.__module__ == module.__name__:
                 digest = code_fingerprint(fn)
@@ -42,8 +45,8 @@ def oracle_prints() -> tuple[dict[str, str], dict[str, str]]:
 
 def matches(module: ModuleType | Any, file: str | None, functions: Iterable[str]) -> dict[str, str]:
     """{suite function: why it matches the reference} for the target's functions that do.
-    The oracle's own files, judged on purpose (``pytest --target=oracle/dlai.py --in-process``), are exempt."""
-    oracle_dir = Path(oracle.dlai.__file__).resolve().parent
+    The oracle's own files, judged on purpose (``pytest --target=oracle/<suite>.py --in-process``), are exempt."""
+    oracle_dir = Path(oracle.__file__).resolve().parent
     if file and oracle_dir in Path(file).resolve().parents:
         return {}
     by_code, by_source = oracle_prints()

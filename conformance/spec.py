@@ -1,24 +1,31 @@
 """Load the JSON spec: schema validation, semantic checks, and a small read-only model.
 
-A spec file is ``spec/<suite>/<function>.json`` (see ``spec/schema.json``). Problems are
+A suite is a folder ``spec/<suite>/``: a ``suite.json`` (see ``spec/suite.schema.json``:
+its description, the oracle module that computes it, its layout, aliases and detection
+hints) and one ``<function>.json`` per function (see ``spec/schema.json``). The suites are
+whatever folders hold a ``suite.json``: nothing in this package names one. Problems are
 reported as :class:`SpecProblem` (file, JSON path, message) so a person can go straight
 to the broken line; :class:`SpecError` carries a list of them.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 
 from conformance import paths, validated
 from conformance.shapes import symbols_in
 
-SUITES = ("dlai", "cs231n")
+SUITE_FILE = "suite.json"
+SUITE_SCHEMA = "suite.schema.json"
 ARRAY_KINDS = ("array", "int_array", "bool_mask")
 
 
@@ -79,7 +86,21 @@ class Spec:
 
     @property
     def outputs(self) -> list[dict]:
+        """What a plain call returns: every returns item, but the cache of a function that returns
+        it only when asked (see :attr:`cache_flag`)."""
+        items = self.returns["items"]
+        return [item for item in items if item["kind"] != "cache"] if self.cache_flag else items
+
+    @property
+    def outputs_with_cache(self) -> list[dict]:
+        """What a call that builds a backward's cache returns: every returns item."""
         return self.returns["items"]
+
+    @cached_property
+    def cache_flag(self) -> str | None:
+        """The flag parameter (e.g. ``return_cache``) that is passed as true only when a backward
+        needs this function's cache, or None when the cache is always returned (or never)."""
+        return next((p["name"] for p in self.parameters if p["kind"] == "flag" and p.get("returns_cache")), None)
 
     @property
     def cases(self) -> list[dict]:
@@ -141,13 +162,33 @@ class Spec:
         return f"{self.suite_name}/{self.function}/{case_id}"
 
 
+@dataclass(frozen=True)
+class SuiteInfo:
+    """A suite's ``suite.json``: what it is, which oracle module computes it, how to spot it."""
+
+    name: str
+    description: str
+    oracle: str  # the adapter module's import name, e.g. "oracle.torch_suite"
+    order: int  # suites are listed (reports, ``list``) by this, then by name
+    layout: Mapping[str, str] = field(default_factory=dict)  # axis order, gate packing: for people
+    aliases: tuple[str, ...] = ()  # other names ``--suite`` accepts
+    imports: tuple[str, ...] = ()  # detection hint: a target importing one of these leans to this suite
+    tensors: str | None = None  # "torch": a target written with that framework's tensors is called with them
+
+
 @dataclass
 class Suite:
     name: str
     specs: dict[str, Spec]
+    info: SuiteInfo | None = None
 
     def __iter__(self) -> Iterator[Spec]:
         return iter(self.specs[name] for name in sorted(self.specs))
+
+    @property
+    def oracle(self) -> ModuleType:
+        """The oracle adapter module that computes this suite (suite.json's ``oracle``)."""
+        return importlib.import_module(self.info.oracle) if self.info else oracle_module(self.name)
 
 
 # ---------------------------------------------------------------------------- loading
@@ -201,6 +242,12 @@ def semantic_problems(spec: Spec) -> list[SpecProblem]:
         if "shape" in item:
             check_shape(item["shape"], f"$.returns.items[{i}].shape")
 
+    if spec.cache_flag and [i["kind"] for i in data["returns"]["items"]][-1:] != ["cache"]:
+        problems.append(SpecProblem(file, "$.returns.items", f"the flag {spec.cache_flag!r} returns the cache last: "
+                                                              f"the last returns item must be of kind cache"))
+    if spec.cache_flag and data["parameters"][-1]["name"] != spec.cache_flag:
+        problems.append(SpecProblem(file, "$.parameters", f"the flag {spec.cache_flag!r} is passed by position "
+                                                          f"after the others: it must be the last parameter"))
     expected_file = (data["suite"], data["function"])
     if (spec.file.parent.name, spec.file.stem) != expected_file:
         problems.append(SpecProblem(file, "$.function", f"file should be spec/{expected_file[0]}/{expected_file[1]}.json"))
@@ -251,9 +298,18 @@ def load_suite(name: str, spec_root: Path | None = None, trust_validated: bool =
     schema = json.loads(schema_bytes)
     known = validated.digests() if trust_validated else set()
     passed: list[str] = []
-    suite = Suite(name, {})
     problems: list[SpecProblem] = []
-    files = sorted((root / name).glob("*.json"))
+    try:
+        info = suite_infos(root, trust_validated)[name]
+    except KeyError:
+        problems.append(SpecProblem(str(root / name / SUITE_FILE), "$", "no such file: a suite folder needs one "
+                                                                        "(see spec/suite.schema.json)"))
+        info = None
+    except SpecError as exc:
+        problems += exc.problems
+        info = None
+    suite = Suite(name, {}, info)
+    files = sorted(f for f in (root / name).glob("*.json") if f.name != SUITE_FILE)
     if not files:
         raise SpecError([SpecProblem(str(root / name), "$", "no spec files found")])
     for file in files:
@@ -281,7 +337,77 @@ def load_suite(name: str, spec_root: Path | None = None, trust_validated: bool =
 
 
 def load_all(spec_root: Path | None = None) -> dict[str, Suite]:
-    return {name: load_suite(name, spec_root) for name in SUITES}
+    return {name: load_suite(name, spec_root) for name in suite_names(spec_root)}
+
+
+def suite_names(spec_root: Path | None = None) -> tuple[str, ...]:
+    """Every suite under the spec folder, in their order (suite.json's ``order``, then name)."""
+    return tuple(suite_infos(spec_root))
+
+
+def suite_infos(spec_root: Path | None = None, trust_validated: bool = True) -> dict[str, SuiteInfo]:
+    """{suite name: its suite.json}, in suite order: every folder of the spec root holding a
+    ``suite.json``. Raises SpecError naming each broken suite.json (schema-checked as
+    :func:`load_suite` checks function files)."""
+    return _suite_infos(Path(spec_root or paths.spec_dir()).resolve(), trust_validated)
+
+
+@functools.lru_cache(maxsize=8)  # asked by every CLI command and harness; the files do not change while we run
+def _suite_infos(root: Path, trust_validated: bool) -> dict[str, SuiteInfo]:
+    schema_bytes = (root / SUITE_SCHEMA).read_bytes()
+    known = validated.digests() if trust_validated else set()
+    infos, problems, passed = [], [], []
+    for file in sorted(root.glob(f"*/{SUITE_FILE}")):
+        text = file.read_bytes()
+        try:
+            data = json.loads(text)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            problems.append(SpecProblem(str(file), "$", getattr(exc, "msg", str(exc))))
+            continue
+        digest = validated.digest(schema_bytes, text)
+        found = [] if digest in known else schema_problems(data, json.loads(schema_bytes), str(file))
+        if not found and data["name"] != file.parent.name:
+            found.append(SpecProblem(str(file), "$.name", f"the folder is {file.parent.name!r}: a suite's name is "
+                                                          f"its folder's"))
+        problems += found
+        if found:
+            continue
+        passed.append(digest)
+        detection = data.get("detection", {})
+        infos.append(SuiteInfo(data["name"], data["description"], data["oracle"], data["order"],
+                               dict(data.get("layout", {})), tuple(data.get("aliases", ())),
+                               tuple(detection.get("imports", ())), data.get("tensors")))
+    if problems:
+        raise SpecError(problems)
+    validated.remember(set(passed) - known)
+    return {info.name: info for info in sorted(infos, key=lambda i: (i.order, i.name))}
+
+
+def suite_order(names) -> list[str]:
+    """``names`` in suite order (suite.json's ``order``); names of no suite last, by name."""
+    known = suite_names()
+    return sorted(set(names), key=lambda n: (known.index(n) if n in known else len(known), n))
+
+
+def resolve_suite_name(name: str, spec_root: Path | None = None) -> str:
+    """A suite's name from its name or one of its aliases (case-insensitive); ValueError
+    listing the suites when none fits."""
+    infos = suite_infos(spec_root)
+    for info in infos.values():
+        if name.lower() in (info.name.lower(), *(a.lower() for a in info.aliases)):
+            return info.name
+    known = ", ".join(f"{i.name}" + (f" (or {', '.join(i.aliases)})" if i.aliases else "") for i in infos.values())
+    raise ValueError(f"no suite {name!r}; the suites are: {known}")
+
+
+def oracle_module(suite_name: str, spec_root: Path | None = None) -> ModuleType:
+    """The oracle adapter module that computes ``suite_name`` (suite.json's ``oracle``)."""
+    return importlib.import_module(suite_infos(spec_root)[suite_name].oracle)
+
+
+def oracle_for(spec: Spec) -> ModuleType:
+    """The oracle module that computes ``spec``'s function: its suite's."""
+    return spec.suite.oracle if spec.suite is not None else oracle_module(spec.suite_name)
 
 
 def alias_table(spec: Spec, section: str) -> Mapping[str, list[str]]:

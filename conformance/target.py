@@ -152,8 +152,9 @@ class Detection:
     reason: str
 
 
-def _score(module: ModuleType, suite: Suite) -> tuple[int, int]:
-    """(functions present by name, of those, how many take the spec's number of parameters)."""
+def _score(module: ModuleType, suite: Suite) -> tuple[int, int, int]:
+    """(functions present by name, of those, how many take the spec's number of parameters, and
+    whether the target imports a module the suite's detection hints name: the tie-breaker)."""
     present = fitting = 0
     for spec in suite:
         fn = getattr(module, spec.function, None)
@@ -166,19 +167,36 @@ def _score(module: ModuleType, suite: Suite) -> tuple[int, int]:
             continue
         required = sum(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
         fitting += required == sum(1 for p in spec.parameters if p["kind"] != "flag")
-    return present, fitting
+    hinted = bool(suite.info and set(suite.info.imports) & imported_modules(module))
+    return present, fitting, int(hinted)
+
+
+def imported_modules(module: ModuleType) -> set[str]:
+    """Top-level names of the modules the target holds as globals or took functions from
+    (``import torch``, ``from torch import tanh``). An isolated target's worker says them."""
+    said = getattr(module, "imports", None)
+    if said is not None:
+        return set(said)
+    names = set()
+    for value in list(vars(module).values()):
+        source = value.__name__ if isinstance(value, ModuleType) else getattr(value, "__module__", None)
+        if isinstance(source, str) and source:
+            names.add(source.partition(".")[0])
+    return names
 
 
 def detect_suite(module: ModuleType, suites: dict[str, Suite]) -> Detection:
-    """The suite whose function names and signatures fit the target best."""
+    """The suite whose function names and signatures fit the target best (then its imports)."""
     scores = {name: _score(module, suite) for name, suite in suites.items()}
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     summary = ", ".join(f"{name}: {p} of {len(suites[name].specs)} functions, {f} with matching signatures"
-                        for name, (p, f) in ranked)
-    (best, best_score), (_, second_score) = ranked[0], ranked[1]
+                        + (", imports what it usually does" if h else "")
+                        for name, (p, f, h) in ranked)
+    choices = "|".join(suites)
+    (best, best_score), (_, second_score) = ranked[0], ranked[1] if len(ranked) > 1 else (None, (-1, -1, -1))
     if best_score[0] == 0:
         raise SuiteDetectionError(f"the target defines none of the functions of any suite ({summary}); "
-                                  f"is it the right file? Use --suite=dlai|cs231n to force one.")
+                                  f"is it the right file? Use --suite={choices} to force one.")
     if best_score == second_score:
-        raise SuiteDetectionError(f"cannot tell which suite the target implements ({summary}); use --suite=dlai|cs231n")
+        raise SuiteDetectionError(f"cannot tell which suite the target implements ({summary}); use --suite={choices}")
     return Detection(best, f"detected from function names and signatures ({summary})")

@@ -12,7 +12,7 @@ import numpy as np
 
 from conformance import fixtures, paths, shapes
 from conformance.recipe import DTYPES, build_inputs
-from conformance.spec import SUITES, Spec, SpecError, SpecProblem, Suite, load_suite
+from conformance.spec import Spec, SpecError, SpecProblem, Suite, load_suite, suite_infos
 
 Problems = list[SpecProblem]
 
@@ -129,7 +129,11 @@ def validate(spec_root: Path | None = None, root: Path | None = None) -> Problem
     """Every problem with the spec and fixtures; an empty list means all is well."""
     problems: Problems = []
     suites: dict[str, Suite] = {}
-    for name in SUITES:
+    try:
+        names = list(suite_infos(spec_root, trust_validated=False))
+    except SpecError as exc:
+        return exc.problems
+    for name in names:
         try:
             suites[name] = load_suite(name, spec_root, trust_validated=False)
         except SpecError as exc:

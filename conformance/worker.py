@@ -35,7 +35,8 @@ from typing import Any
 import numpy as np
 
 from conformance import course_helpers, fingerprint, sandbox, wire
-from conformance.target import TargetImportError, _target_frames_only, load_info, load_target
+from conformance import tensors
+from conformance.target import TargetImportError, _target_frames_only, imported_modules, load_info, load_target
 
 HANDLE_LIMIT = 256  # caches kept per worker; older ones are dropped
 WARNINGS_KEPT = 5  # distinct warnings reported per call
@@ -168,7 +169,8 @@ def serve(job: dict, requests: int, replies: int) -> None:
     else:
         described = (f"no namespaces ({job['why_not']}): {note or 'runs as your user'}, files not protected, "
                      f"processes it starts may outlive it; {job['process_bound']}")
-    reply({"ready": functions, "fingerprints": prints, "sandbox": described, "load_info": load_info(module)})
+    reply({"ready": functions, "fingerprints": prints, "sandbox": described, "load_info": load_info(module),
+           "imports": sorted(imported_modules(module))})
     file = getattr(module, "__file__", None)
     while True:
         try:
@@ -184,6 +186,13 @@ def serve(job: dict, requests: int, replies: int) -> None:
             continue
         if request["op"] == "exit":
             os._exit(0)
+        if request["op"] == "adapt":  # a suite whose targets may use tensors: call this one with them
+            try:
+                module = tensors.adapt(module, str(request["framework"]), request["plan"])
+                reply({"ready": _functions(module)[0], "load_info": load_info(module)})
+            except BaseException as exc:  # noqa: BLE001 - e.g. the framework fails to import here
+                reply({"raised": [type(exc).__name__, str(exc), ""]})
+            continue
         if request["op"] not in ("call", "call_batch", "call_perturbed", "call_many"):
             reply({"protocol_error": f"unknown operation {request['op']!r}"})
             continue

@@ -47,7 +47,7 @@ def test_quick_run_writes_grading_sequence_and_cluster_figures(tmp_path):
 
     sequence = document["sections"]["sequence"]
     assert sequence["lengths"] == [8, 16]
-    assert len(sequence["series"]) == 4  # oracle and harness, each suite
+    assert len(sequence["series"]) == 6  # oracle and harness, each suite with an LSTM backward (dlai, cs231n, torch)
     for series in sequence["series"].values():
         assert set(series) == {"8", "16"}
         assert all(n > 0 for n in positive_numbers(series))

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conformance import calling, catalogue, fixtures
+from conformance import calling, catalogue
 from conformance.cases import CaseRef, random_case
 from conformance.harness import Harness
 from conformance.recipe import build_inputs
@@ -42,7 +42,8 @@ def judge(path: Path, suite: str, functions: set[str] | None = None, random_case
         return _judge(path, suite, functions, random_cases)
     finally:
         for name in set(sys.modules) - modules:
-            del sys.modules[name]
+            if "site-packages" not in (getattr(sys.modules[name], "__file__", None) or ""):  # torch cannot be re-imported
+                del sys.modules[name]
         sys.path[:] = search_path
 
 
@@ -84,7 +85,8 @@ def test_each_known_mistake_is_diagnosed_with_its_id(mutant: Mutant, tmp_path: P
 
 CORRECT = [(TARGETS / "_correct_dlai.py", "dlai"), (TARGETS / "_correct_cs231n.py", "cs231n"),
            (TARGETS / "seed000_aliases.py", "dlai"), (TARGETS / "torch_rewrite.py", "cs231n"),
-           (EXAMPLES / "alice" / "rnn_utils.py", "dlai")]
+           (EXAMPLES / "alice" / "rnn_utils.py", "dlai"), (TARGETS / "_correct_torch.py", "torch"),
+           (TARGETS / "_correct_onnx.py", "onnx"), (TARGETS / "torch_ops_rewrite.py", "torch")]
 
 
 @pytest.mark.parametrize("path, suite", CORRECT, ids=[p.stem for p, _ in CORRECT])
@@ -115,7 +117,7 @@ def test_every_variant_the_catalogue_names_changes_the_oracle(suite: str, mistak
     """A form the oracle has no switch for (a typo) would never be evidence: each one changes
     some output of some function it applies to, on the spec's own cases."""
     entry = next(e for e in catalogue.load(SUITES[suite]).entries if e.id == mistake)
-    oracle = fixtures.ORACLES[suite]
+    oracle = SUITES[suite].oracle
     for function in entry.functions:
         spec = SUITES[suite].specs[function]
         for case in [*spec.cases, random_case(spec, 0, 0)]:

@@ -21,10 +21,12 @@ from conformance.harness import Harness
 from conformance.recipe import build_inputs
 from conformance.spec import Spec, Suite, load_all
 from conformance.target import load_target
-from sections.common import ALICE, CORRECT_CS231N, Section, Settings, median, per_call, ratio
+from sections.common import ALICE, CORRECT_CS231N, ROOT, Section, Settings, median, per_call, ratio
 
-TIME_DIM = {"dlai": "T_x", "cs231n": "T"}
-TARGET = {"dlai": ALICE / "rnn_utils.py", "cs231n": CORRECT_CS231N}
+# the suites with a sequence LSTM backward, each with its time dim and a correct target
+TIME_DIM = {"dlai": "T_x", "cs231n": "T", "torch": "T"}
+TARGET = {"dlai": ALICE / "rnn_utils.py", "cs231n": CORRECT_CS231N,
+          "torch": ROOT / "tests" / "targets" / "_correct_torch.py"}
 FUNCTIONS = ("lstm_forward", "lstm_backward")
 ROUNDS = 5  # interleaved rounds over the lengths; the median of their medians is reported
 
@@ -47,7 +49,7 @@ def pinned(suite: Suite, steps: int) -> Suite:
 def oracle_call(spec: Spec) -> Callable[[], object]:
     """A call of the oracle's forward then ``spec``'s backward on one hidden case's inputs."""
     inputs = build_inputs(spec, random_case(spec, 0, 0))
-    oracle = fixtures.ORACLES[spec.suite_name]
+    oracle = spec.suite.oracle
     return lambda: calling.run(oracle, spec, inputs)
 
 
@@ -77,7 +79,7 @@ def measurements(suites: dict[str, Suite], targets: dict[str, ModuleType], steps
 
 def run(settings: Settings) -> Section:
     """Per-call time and per-step time at each T, and the per-step ratio to the shortest T."""
-    suites = load_all()
+    suites = {name: suite for name, suite in load_all().items() if name in TARGET}
     lengths = sorted(set(settings.lengths))
     targets = {name: load_target(str(TARGET[name])) for name in suites}
     samples: dict[int, list[dict[str, float]]] = {steps: [] for steps in lengths}

@@ -24,7 +24,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 TARGETS = HERE.parent / "targets"
-BASES = {"dlai": TARGETS / "_correct_dlai.py", "cs231n": TARGETS / "_correct_cs231n.py"}
+BASES = {suite: TARGETS / f"_correct_{suite}.py" for suite in ("dlai", "cs231n", "torch", "onnx")}
 
 
 @dataclass(frozen=True)
