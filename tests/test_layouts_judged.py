@@ -1,0 +1,104 @@
+"""The torch and onnx suites judge real targets as a user runs them (isolated worker, the
+default): a correct NumPy implementation of PyTorch's layout, a rewrite with torch tensor ops
+whose backwards come from torch.autograd, and ONNX's own runtimes (onnx.reference, and
+onnxruntime where installed) through the thin adapters in examples/onnx_runtimes/.
+
+The layout mistakes themselves (gate order, reset-gate placement, update-gate convention, a
+dropped bias) are the corpus's: tests/mistakes/torch/ and onnx/, judged in test_diagnosis.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conformance import cases, fixtures
+from conformance.harness import Harness
+from conformance.isolation import IsolatedTarget
+from conformance.spec import load_all
+from conformance.target import detect_suite, load_notes
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = ROOT / "tests" / "targets"
+RUNTIMES = ROOT / "examples" / "onnx_runtimes"
+SUITES = load_all()
+
+
+def judged(path: Path, dtype: str = "float64", random_cases: int = 1) -> tuple[dict[str, tuple], list[str], str]:
+    """({item: (outcome, finding kinds, warnings)}, the load notes, the detected suite) for a
+    target judged in an isolated worker, every item, in plan order."""
+    target = IsolatedTarget(str(path))
+    try:
+        suite = detect_suite(target, SUITES).suite
+        harness = Harness(target, SUITES[suite], dtype=dtype)
+        refs = harness.items(random_cases)
+        cases.preload(SUITES[suite], refs, 0, fixtures.load_manifest())
+        harness.plan(refs)
+        verdicts = {ref.name: harness.run(ref) for ref in refs}
+        notes = load_notes(harness.module)
+    finally:
+        target.close()
+    return ({name: (v.outcome, sorted({f.kind for f in v.findings}), v.warnings) for name, v in verdicts.items()},
+            notes, suite)
+
+
+def failing(results: dict[str, tuple]) -> dict[str, tuple]:
+    """The items that neither pass nor are skipped (gradient checks skip in float32 mode)."""
+    return {name: r for name, r in results.items() if r[0] not in ("pass", "skip")}
+
+
+def test_a_numpy_implementation_of_pytorchs_layout_conforms_with_its_own_backwards():
+    results, notes, suite = judged(TARGETS / "_correct_torch.py", random_cases=2)
+    assert suite == "torch" and failing(results) == {}
+    # forwards, backwards fed the target's own return_cache=True cache, and their gradient checks
+    assert {"rnn_backward[gradcheck]", "lstm_backward[random_a]", "gru_backward[hidden_2]"} <= set(results)
+    assert not any("autograd" in note for note in notes)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_a_torch_ops_rewrite_conforms_and_its_backwards_come_from_autograd(dtype):
+    pytest.importorskip("torch")
+    results, notes, suite = judged(TARGETS / "torch_ops_rewrite.py", dtype=dtype)
+    assert suite == "torch" and failing(results) == {}
+    assert len(results) == 6 * 11 + 3  # every forward and backward item, and a gradient check per backward
+    assert results["lstm_backward[gradcheck]"][0] == ("pass" if dtype == "float64" else "skip")
+    assert sorted(n.split("`")[1] for n in notes if "torch.autograd" in n) == ["gru_backward", "lstm_backward",
+                                                                             "rnn_backward"]
+
+
+def test_a_torch_ops_rewrite_with_a_layout_mistake_fails_forward_and_autograd_backward(tmp_path):
+    pytest.importorskip("torch")
+    source = (TARGETS / "torch_ops_rewrite.py").read_text()
+    wrong = source.replace("i, f, g, o = (x[t]", "i, f, o, g = (x[t]")  # cs231n's order
+    assert wrong != source
+    (tmp_path / "torch_ifog.py").write_text(wrong)
+    target = IsolatedTarget(str(tmp_path / "torch_ifog.py"))
+    try:
+        harness = Harness(target, SUITES["torch"])
+        forward = harness.run(next(r for r in harness.items() if r.name == "lstm_forward[random_a]"))
+        backward = harness.run(next(r for r in harness.items() if r.name == "lstm_backward[random_a]"))
+        others = [harness.run(r).outcome for r in harness.items() if r.function.startswith(("rnn", "gru"))]
+    finally:
+        target.close()
+    assert forward.outcome == "fail" and "gate-order" in forward.ids
+    assert backward.outcome == "fail" and {f.output for f in backward.findings} >= {"dw_ih", "dx"}
+    assert set(others) == {"pass"}
+
+
+def test_onnx_reference_runtime_conforms_in_float64_and_warns_where_its_sigmoid_overflows():
+    pytest.importorskip("onnx")
+    results, _, suite = judged(RUNTIMES / "onnx_reference.py", random_cases=2)
+    assert suite == "onnx" and failing(results) == {}
+    warned = sorted(name for name, (_, _, warnings) in results.items() if warnings)
+    # its sigmoid is 1 / (1 + exp(-x)): exp overflows for the saturated gates; tanh-only RNN never warns
+    assert warned == ["gru[large_magnitude]", "gru_linear_before_reset[large_magnitude]", "lstm[large_magnitude]"]
+    assert all("overflow encountered in exp" in results[name][2][0] for name in warned)
+
+
+def test_onnxruntime_conforms_in_float32_and_returns_float32_when_asked_for_float64():
+    pytest.importorskip("onnxruntime")
+    results, _, suite = judged(RUNTIMES / "onnxruntime_cpu.py", dtype="float32", random_cases=2)
+    assert suite == "onnx" and failing(results) == {}
+    in_float64, _, _ = judged(RUNTIMES / "onnxruntime_cpu.py", random_cases=0)
+    assert in_float64 and all(outcome == "fail" and kinds == ["dtype"] for outcome, kinds, _ in in_float64.values())
