@@ -6,19 +6,26 @@ gates are packed along the last axis of ``Wx (D, 4H)``, ``Wh (H, 4H)``, ``b (4H,
 order i, f, o, g. Caches are this implementation's own business: a backward function is
 always fed the cache of the forward function of the same module.
 
+The RNN and LSTM steps and the loops over time are oracle.kernel's (written once for every
+suite): this module moves them into cs231n's layout (``x Wx`` is the kernel's ``x w_x^T`` with
+``w_x = Wx.T``; the gate blocks regrouped between i, f, o, g and the kernel's i, f, g, o) and
+picks the operands of this layout's known mistakes. Word embedding, temporal affine and the
+temporal softmax loss are this suite's alone.
+
 Lines that read ``mistake(...)`` are the catalogue's known mistakes (oracle/mistakes.py): off
 unless the diagnosis switches one on, and then this module computes what that mistake gives.
 """
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 import numpy as np
 
-from oracle import numerics
-from oracle.loops import (accumulate, backward_steps, carried, forward_steps, initial_state_gradient, step_cache,
-                          step_slot)
+from oracle import kernel, numerics
+from oracle.kernel import input_gradient, weight_gradient
 from oracle.mistakes import mistake
-from oracle.numerics import bias_gradient, dsigmoid_from_output, dtanh_from_output, gate_derivative
+from oracle.numerics import bias_gradient
 
 __all__ = [
     "rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward",
@@ -28,6 +35,7 @@ __all__ = [
 ]
 
 Array = np.ndarray
+GATES = "ifog"  # this suite's packing of the LSTM's 4H axis; the kernel's is "ifgo"
 
 
 def sigmoid(x: Array) -> Array:
@@ -35,34 +43,58 @@ def sigmoid(x: Array) -> Array:
     return numerics.sigmoid(x)
 
 
+class _StepCache(NamedTuple):
+    """A step's cache: the kernel's, with the weights as given (a forward that used one
+    transposed still hands its backward the real one) and, for the LSTM, next_h."""
+    cell: Any
+    Wx: Array
+    Wh: Array
+    next_h: Array | None = None
+
+
+def _bias(b: Array) -> Array | float:
+    return 0.0 if mistake("missing-bias") == "b" else b
+
+
+def _time_major(a: Array) -> Array:
+    """(N, T, ...) -> (T, N, ...): the kernel's scans take time first."""
+    return np.moveaxis(a, 1, 0)
+
+
+def _batch_major(a: Array) -> Array:
+    """(T, N, ...) -> (N, T, ...), C-contiguous as the course's own arrays are."""
+    return np.ascontiguousarray(np.moveaxis(a, 0, 1))
+
+
 # ----------------------------------------------------------------------------- RNN
 
-def rnn_step_forward(x: Array, prev_h: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Array, tuple]:
+def rnn_step_forward(x: Array, prev_h: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Array, _StepCache]:
     """One tanh RNN step: next_h = tanh(x Wx + prev_h Wh + b).
 
     x: (N, D); prev_h: (N, H); Wx: (D, H); Wh: (H, H); b: (H,).
     Returns next_h (N, H) and a cache.
     """
-    a = x @ Wx + prev_h @ (Wh.T if mistake("transposed-weight") == "Wh" else Wh)
-    a = a + (0.0 if mistake("missing-bias") == "b" else b)
-    next_h = a if mistake("missing-activation") == "h" else sigmoid(a) if mistake("wrong-activation") == "h" else np.tanh(a)
-    return next_h, (x, prev_h, Wx, Wh, next_h)
+    w_h = Wh if mistake("transposed-weight") == "Wh" else Wh.T
+    next_h, cell = kernel.rnn_cell_forward(x, prev_h, kernel.Params(Wx.T, w_h, _bias(b), 0.0))
+    return next_h, _StepCache(cell, Wx, Wh)
 
 
-def rnn_step_backward(dnext_h: Array, cache: tuple) -> tuple[Array, Array, Array, Array, Array]:
+def rnn_step_backward(dnext_h: Array, cache: _StepCache) -> tuple[Array, Array, Array, Array, Array]:
     """Backward through one RNN step, given dnext_h = dL/dnext_h (N, H).
 
     With da = dnext_h * (1 - next_h^2): dx = da Wx^T, dprev_h = da Wh^T,
     dWx = x^T da, dWh = prev_h^T da, db = sum over the batch of da.
     Returns dx (N, D), dprev_h (N, H), dWx (D, H), dWh (H, H), db (H,).
     """
-    x, prev_h, Wx, Wh, next_h = cache
-    da = dnext_h * dtanh_from_output(next_h)
+    cell, Wx, Wh, _ = cache
+    x, prev_h, next_h = cell.x, cell.h, cell.h_new
+    da = kernel.rnn_preactivation_gradient(dnext_h, next_h)
     form = mistake("transposed-weight") or mistake("weights-vs-gradients")
-    dWx, dprev_h = x.T @ da, da @ {"dprev_h": Wh, "dWh": prev_h.T @ da}.get(form, Wh.T)
-    dx = da @ dWx.T if mistake("weights-vs-gradients") == "dWx" else da @ Wx.T
+    dWx = weight_gradient(da, x).T
+    dprev_h = input_gradient(da, {"dprev_h": Wh, "dWh": weight_gradient(da, prev_h).T}.get(form, Wh.T))
+    dx = input_gradient(da, dWx.T if mistake("weights-vs-gradients") == "dWx" else Wx.T)
     recurrent = {"dprev_h": dprev_h, "next_h": next_h}.get(mistake("recurrent-weight-gradient"), prev_h)
-    return (dx, dprev_h, dWx.T if mistake("transposed-weight") == "dWx" else dWx, recurrent.T @ da,
+    return (dx, dprev_h, dWx.T if mistake("transposed-weight") == "dWx" else dWx, weight_gradient(da, recurrent).T,
             bias_gradient(da, axis=0, keepdims=False))
 
 
@@ -72,34 +104,9 @@ def rnn_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Ar
     x: (N, T, D); h0: (N, H); Wx: (D, H); Wh: (H, H); b: (H,).
     Returns h (N, T, H) and a cache (one step cache per time step).
     """
-    N, T, _ = x.shape
-    h = np.zeros((N, T, h0.shape[1]), dtype=np.result_type(x, h0))
-    caches = []
-    prev_h = np.zeros_like(h0) if mistake("skipped-step") == "forward-first" else h0  # h[:, -1] read as zeros
-    for t in forward_steps(T):
-        stored = prev_h
-        prev_h, cache = rnn_step_forward(_step_x(x, t), _step_state(h0, prev_h), Wx, Wh, b)
-        h[:, t, :] = stored if mistake("state-off-by-one") == "previous" else prev_h
-        caches.append(cache)
-    return h, caches
-
-
-def _step_x(x: Array, t: int) -> Array:
-    """x_t, as a forward loop reads it (batch, time, features)."""
-    form = mistake("wrong-step-input")
-    if form in ("last-x", "first-x"):
-        return x[:, -1 if form == "last-x" else 0, :]
-    return x[:, t - 1, :] if mistake("index-offset") == "x-previous" else x[:, t, :]
-
-
-def _step_state(initial: Array, carried_h: Array) -> Array:
-    """The hidden state fed to a step: the one carried from the previous step."""
-    form = mistake("wrong-step-input")
-    if form == "initial-every-step":
-        return initial
-    if form == "initial-ignored" and carried_h is initial:
-        return np.zeros_like(initial)
-    return carried_h
+    start = np.zeros_like(h0) if mistake("skipped-step") == "forward-first" else h0  # h[:, -1] read as zeros
+    scan = kernel.scan_forward(rnn_step_forward, _time_major(x), (start,), Wx, Wh, b)
+    return _batch_major(scan.outputs), scan.caches
 
 
 def rnn_backward(dh: Array, cache: list) -> tuple[Array, Array, Array, Array, Array]:
@@ -109,15 +116,15 @@ def rnn_backward(dh: Array, cache: list) -> tuple[Array, Array, Array, Array, Ar
     weight gradients are summed over time.
     Returns dx (N, T, D), dh0 (N, H), dWx (D, H), dWh (H, H), db (H,).
     """
-    N, T, H = dh.shape
-    x0, _, Wx, Wh, _ = cache[0]
-    dx = np.zeros((N, T, x0.shape[1]), dtype=dh.dtype)
-    totals = {"dWx": np.zeros_like(Wx), "dWh": np.zeros_like(Wh), "db": np.zeros(H, dtype=dh.dtype)}
-    dprev_h = np.zeros((N, H), dtype=dh.dtype)
-    for t in backward_steps(T):
-        dx[:, step_slot(t), :], dprev_h, *step = rnn_step_backward(dh[:, t, :] + carried(dprev_h, "hidden"), step_cache(cache, t))
-        accumulate(totals, dict(zip(totals, step)))
-    return dx, initial_state_gradient(dprev_h, dh[:, 0, :]), totals["dWx"], totals["dWh"], totals["db"]
+    _, Wx, Wh, _ = cache[0]
+    totals = {"dWx": np.zeros_like(Wx), "dWh": np.zeros_like(Wh), "db": np.zeros(dh.shape[2], dtype=dh.dtype)}
+
+    def step(dnext_h: Array, step_cache: _StepCache) -> tuple:
+        dx, dprev_h, *grads = rnn_step_backward(dnext_h, step_cache)
+        return dx, dprev_h, dict(zip(totals, grads))
+
+    dx, (dh0,), totals = kernel.scan_backward(step, (_time_major(dh),), cache, totals, cache[0].cell.x.shape)
+    return _batch_major(dx), dh0, totals["dWx"], totals["dWh"], totals["db"]
 
 
 # ------------------------------------------------------------------ word embedding
@@ -151,7 +158,7 @@ def word_embedding_backward(dout: Array, cache: tuple) -> Array:
 
 def lstm_step_forward(
     x: Array, prev_h: Array, prev_c: Array, Wx: Array, Wh: Array, b: Array
-) -> tuple[Array, Array, tuple]:
+) -> tuple[Array, Array, _StepCache]:
     """One LSTM step with the four gates packed i, f, o, g along the last axis.
 
     a = x Wx + prev_h Wh + b, split into four (N, H) blocks a_i, a_f, a_o, a_g;
@@ -161,43 +168,15 @@ def lstm_step_forward(
     x: (N, D); prev_h, prev_c: (N, H); Wx: (D, 4H); Wh: (H, 4H); b: (4H,).
     Returns next_h (N, H), next_c (N, H) and a cache.
     """
-    a = x @ Wx + prev_h @ Wh + (0.0 if mistake("missing-bias") == "b" else b)
-    a_i, a_f, a_o, a_g = _gates(a)
-    i, f, o = (_activation(gate, z, sigmoid) for gate, z in (("i", a_i), ("f", a_f), ("o", a_o)))
-    g = _activation("g", a_g, np.tanh)
-    next_c = f * prev_c + i * g
-    tanh_c = _activation("c_out", next_c, np.tanh)
-    next_h = o * tanh_c
-    return next_h, next_c, (x, prev_h, prev_c, Wx, Wh, i, f, o, g, tanh_c)
-
-
-def _gates(a: Array) -> list[Array]:
-    """The four (N, H) blocks of the packed pre-activations, in the order i, f, o, g."""
-    blocks = np.split(a, 4, axis=1)
-    order = (mistake("gate-order") or "ifog")[:4]  # the order the blocks are read in, e.g. "ifgo"
-    by_name = dict(zip(order, blocks))
-    return [by_name[gate] for gate in "ifog"]
-
-
-def _pack_gates(blocks: list[Array]) -> Array:
-    """The gradients of the four gates (given i, f, o, g) packed along the last axis: i, f, o, g,
-    or in the order the forward read them when the backward shares its mistake ("ifgo/both")."""
-    by_name = dict(zip("ifog", blocks))
-    form = mistake("gate-order")
-    return np.concatenate([by_name[gate] for gate in (form[:4] if form.endswith("/both") else "ifog")], axis=1)
-
-
-def _activation(gate: str, z: Array, canonical) -> Array:
-    """``canonical(z)`` for ``gate`` (i, f, o, g, c_out), unless a mistake replaces it."""
-    if mistake("missing-activation") == gate:
-        return z
-    if mistake("wrong-activation") == gate:
-        return np.tanh(z) if canonical is sigmoid else sigmoid(z)
-    return canonical(z)
+    a = kernel.affine(x, Wx.T, _bias(b)) + kernel.affine(prev_h, Wh.T, 0.0)
+    read_as, _ = kernel.gate_order(GATES)  # the order the blocks are read in, e.g. "ifgo"
+    next_h, next_c, i, f, g, o, tanh_c = kernel.lstm_gates(kernel.regroup(a, read_as, "ifgo", axis=1), prev_c)
+    cell = kernel.LSTMCache(x, prev_h, prev_c, None, i, f, g, o, tanh_c)
+    return next_h, next_c, _StepCache(cell, Wx, Wh, next_h)
 
 
 def lstm_step_backward(
-    dnext_h: Array, dnext_c: Array, cache: tuple
+    dnext_h: Array, dnext_c: Array, cache: _StepCache
 ) -> tuple[Array, Array, Array, Array, Array, Array]:
     """Backward through one LSTM step, given dL/dnext_h and dL/dnext_c, both (N, H).
 
@@ -207,23 +186,16 @@ def lstm_step_backward(
     da = [da_i, da_f, da_o, da_g];  dx = da Wx^T;  dprev_h = da Wh^T;  dprev_c = dc * f
     Returns dx (N, D), dprev_h (N, H), dprev_c (N, H), dWx (D, 4H), dWh (H, 4H), db (4H,).
     """
-    x, prev_h, prev_c, Wx, Wh, i, f, o, g, tanh_c = cache
-    dnext_c = 0.0 * dnext_c if mistake("gradient-not-carried") == "dc_next-ignored" else dnext_c
-    dc = dnext_c + dnext_h * o * gate_derivative("c_out", tanh_c, dtanh_from_output)
-    da = _pack_gates([
-        dc * g * gate_derivative("i", i, dsigmoid_from_output),
-        dc * {"no-c_prev": 1.0, "c_next": f * prev_c + i * g}.get(mistake("forget-gate-factor"), prev_c)
-        * gate_derivative("f", f, dsigmoid_from_output),
-        dnext_h * tanh_c * gate_derivative("o", o, dsigmoid_from_output),
-        dc * i * gate_derivative("g", g, dtanh_from_output),
-    ])
-    dWx = x.T @ da
-    recurrent = {"dprev_h": da @ Wh.T, "next_h": o * tanh_c}.get(mistake("recurrent-weight-gradient"), prev_h)
-    dWh = prev_h.T @ da
-    return (da @ dWx.T if mistake("weights-vs-gradients") == "dWx" else da @ Wx.T,
-            da @ (dWh if mistake("weights-vs-gradients") == "dWh" else Wh).T,
-            dc if mistake("forget-gate-factor") == "no-f" else dc * f, dWx, recurrent.T @ da,
-            bias_gradient(da, axis=0, keepdims=False))
+    cell, Wx, Wh, next_h = cache
+    dz, dprev_c = kernel.lstm_preactivation_gradient(dnext_h, dnext_c, cell)
+    read_as, both = kernel.gate_order(GATES)  # "/both": the gradient packed in the order the forward read
+    da = kernel.regroup(dz, "ifgo", read_as if both else GATES, axis=1)
+    dWx, dWh = weight_gradient(da, cell.x).T, weight_gradient(da, cell.h).T
+    recurrent = {"dprev_h": input_gradient(da, Wh.T), "next_h": next_h}.get(mistake("recurrent-weight-gradient"),
+                                                                             cell.h)
+    return (input_gradient(da, dWx.T if mistake("weights-vs-gradients") == "dWx" else Wx.T),
+            input_gradient(da, (dWh if mistake("weights-vs-gradients") == "dWh" else Wh).T),
+            dprev_c, dWx, weight_gradient(da, recurrent).T, bias_gradient(da, axis=0, keepdims=False))
 
 
 def lstm_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Array, list]:
@@ -232,20 +204,9 @@ def lstm_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[A
     x: (N, T, D); h0: (N, H); Wx: (D, 4H); Wh: (H, 4H); b: (4H,).
     Returns h (N, T, H) and a cache (one step cache per time step).
     """
-    N, T, _ = x.shape
-    H = h0.shape[1]
-    dtype = np.result_type(x, h0)
-    h = np.zeros((N, T, H), dtype=dtype)
-    c0 = h0.copy() if mistake("initial-cell-state") == "h0" else np.zeros((N, H), dtype=dtype)
-    prev_h, prev_c = h0, c0
-    caches = []
-    for t in forward_steps(T):
-        stored = prev_h
-        prev_c = c0 if mistake("state-not-carried") == "cell" else prev_c
-        prev_h, prev_c, cache = lstm_step_forward(_step_x(x, t), _step_state(h0, prev_h), prev_c, Wx, Wh, b)
-        h[:, t, :] = {"previous": stored, "cell-for-hidden": prev_c}.get(mistake("state-off-by-one"), prev_h)
-        caches.append(cache)
-    return h, caches
+    c0 = h0.copy() if mistake("initial-cell-state") == "h0" else np.zeros(h0.shape, dtype=np.result_type(x, h0))
+    scan = kernel.scan_forward(lstm_step_forward, _time_major(x), (h0, c0), Wx, Wh, b)
+    return _batch_major(scan.outputs), scan.caches
 
 
 def lstm_backward(dh: Array, cache: list) -> tuple[Array, Array, Array, Array, Array]:
@@ -253,17 +214,17 @@ def lstm_backward(dh: Array, cache: list) -> tuple[Array, Array, Array, Array, A
 
     Returns dx (N, T, D), dh0 (N, H), dWx (D, 4H), dWh (H, 4H), db (4H,).
     """
-    N, T, H = dh.shape
-    x0, _, _, Wx, Wh = cache[0][:5]
-    dx = np.zeros((N, T, x0.shape[1]), dtype=dh.dtype)
-    totals = {"dWx": np.zeros_like(Wx), "dWh": np.zeros_like(Wh), "db": np.zeros(4 * H, dtype=dh.dtype)}
-    dprev_h = np.zeros((N, H), dtype=dh.dtype)
-    dprev_c = np.zeros((N, H), dtype=dh.dtype)
-    for t in backward_steps(T):
-        dx[:, step_slot(t), :], dprev_h, dprev_c, *step = lstm_step_backward(
-            dh[:, t, :] + carried(dprev_h, "hidden"), carried(dprev_c, "cell"), step_cache(cache, t))
-        accumulate(totals, dict(zip(totals, step)))
-    return dx, initial_state_gradient(dprev_h, dh[:, 0, :]), totals["dWx"], totals["dWh"], totals["db"]
+    _, Wx, Wh, _ = cache[0]
+    totals = {"dWx": np.zeros_like(Wx), "dWh": np.zeros_like(Wh), "db": np.zeros(4 * dh.shape[2], dtype=dh.dtype)}
+
+    def step(dnext_h: Array, dnext_c: Array, step_cache: _StepCache) -> tuple:
+        dx, dprev_h, dprev_c, *grads = lstm_step_backward(dnext_h, dnext_c, step_cache)
+        return dx, dprev_h, dprev_c, dict(zip(totals, grads))
+
+    upstream = _time_major(dh)
+    dx, (dh0, _), totals = kernel.scan_backward(step, (upstream, np.zeros_like(upstream)), cache, totals,
+                                                cache[0].cell.x.shape)
+    return _batch_major(dx), dh0, totals["dWx"], totals["dWh"], totals["db"]
 
 
 # ------------------------------------------------------------- temporal affine, loss

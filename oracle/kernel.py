@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -46,9 +46,11 @@ from oracle.mistakes import mistake
 from oracle.numerics import bias_gradient, dsigmoid_from_output, dtanh_from_output, gate_derivative, sigmoid
 
 __all__ = [
-    "Params", "RNNCache", "LSTMCache", "GRUCache", "Cell", "RNN", "LSTM", "GRU", "GRU_RESET_BEFORE",
-    "rnn_cell_forward", "rnn_cell_backward", "lstm_cell_forward", "lstm_cell_backward",
-    "gru_cell_forward", "gru_cell_backward", "scan_forward", "scan_backward",
+    "Params", "RNNCache", "LSTMCache", "GRUCache", "Cell", "RNN", "LSTM", "GRU", "GRU_RESET_BEFORE", "Scan",
+    "affine", "input_gradient", "weight_gradient", "activation", "lstm_gates",
+    "rnn_cell_forward", "rnn_preactivation_gradient", "rnn_cell_backward",
+    "lstm_cell_forward", "lstm_preactivation_gradient", "lstm_cell_backward", "gru_cell_forward", "gru_cell_backward",
+    "scan_forward", "scan_backward", "cell_scan_forward", "cell_scan_backward",
     "gate_order", "regroup", "read_params",
 ]
 
@@ -106,57 +108,116 @@ class Cell(NamedTuple):
     states: int  # 1 (h) or 2 (h, c)
 
 
-# ------------------------------------------------------------------------ affine maps
+# ----------------------------------------------------------------- the affine pieces
+# z = a @ w.T + b and its three gradients, one function each: an adapter whose layout
+# has its own known mistakes (a weight used transposed, a gradient in place of a weight)
+# calls them with the operands the mistake uses; the formulas stay here.
 
-def _affine(a: Array, w: Array, b: Array) -> Array:
+def affine(a: Array, w: Array, b: Array | float) -> Array:
     """a @ w.T + b: a (N, K), w (M, K), b (M,) -> (N, M)."""
     return a @ w.T + b
 
 
+def input_gradient(dz: Array, w: Array) -> Array:
+    """d(affine)/da given dz (N, M) and w (M, K): (N, K)."""
+    return dz @ w
+
+
+def weight_gradient(dz: Array, a: Array) -> Array:
+    """d(affine)/dw given dz (N, M) and a (N, K): (M, K), summed over the batch."""
+    return dz.T @ a
+
+
 def _affine_backward(dz: Array, a: Array, w: Array) -> tuple[Array, Array, Array]:
-    """Gradients of _affine given dz (N, M): da (N, K), dw (M, K), db (M,)."""
-    return dz @ w, dz.T @ a, bias_gradient(dz, axis=0, keepdims=False)
+    """All three gradients of affine given dz (N, M): da (N, K), dw (M, K), db (M,)."""
+    return input_gradient(dz, w), weight_gradient(dz, a), bias_gradient(dz, axis=0, keepdims=False)
 
 
 # ------------------------------------------------------------------------------ cells
+# ``names`` maps the kernel's gate names (h; i, f, g, o, c_out; r, z, n) to the suite's own,
+# in which the catalogue's activation forms are written (dlai calls the candidate "c").
 
-def rnn_cell_forward(x: Array, h: Array, params: Params) -> tuple[Array, RNNCache]:
+KERNEL_NAMES: dict[str, str] = {}  # the kernel's own names
+
+
+def activation(gate: str, z: Array, canonical: Callable, names: dict[str, str] = KERNEL_NAMES) -> Array:
+    """``canonical(z)`` (np.tanh or sigmoid) for ``gate``, unless a catalogue mistake replaces it:
+    missing-activation (z itself) or wrong-activation (the other one)."""
+    name = names.get(gate, gate)
+    if mistake("missing-activation") == name:
+        return z
+    if mistake("wrong-activation") == name:
+        return sigmoid(z) if canonical is np.tanh else np.tanh(z)
+    return canonical(z)
+
+
+def rnn_cell_forward(x: Array, h: Array, params: Params, names: dict[str, str] = KERNEL_NAMES
+                     ) -> tuple[Array, RNNCache]:
     """h' = tanh(x w_x^T + b_x + h w_h^T + b_h). x (N, D), h (N, H) -> h' (N, H), cache."""
-    h_new = np.tanh(_affine(x, params.w_x, params.b_x) + _affine(h, params.w_h, params.b_h))
+    h_new = activation("h", affine(x, params.w_x, params.b_x) + affine(h, params.w_h, params.b_h), np.tanh, names)
     return h_new, RNNCache(x, h, params, h_new)
+
+
+def rnn_preactivation_gradient(dh_new: Array, h_new: Array) -> Array:
+    """dL/dz of h' = tanh(z), given dL/dh' (N, H) and h' (N, H)."""
+    return dh_new * dtanh_from_output(h_new)
 
 
 def rnn_cell_backward(dh_new: Array, cache: RNNCache) -> tuple[Array, Array, Params]:
     """Given dL/dh' (N, H): dx (N, D), dh (N, H), and the Params of gradients."""
-    dz = dh_new * dtanh_from_output(cache.h_new)
+    dz = rnn_preactivation_gradient(dh_new, cache.h_new)
     dx, dw_x, db_x = _affine_backward(dz, cache.x, cache.params.w_x)
     dh, dw_h, db_h = _affine_backward(dz, cache.h, cache.params.w_h)
     return dx, dh, Params(dw_x, dw_h, db_x, db_h)
 
 
-def lstm_cell_forward(x: Array, h: Array, c: Array, params: Params) -> tuple[Array, Array, LSTMCache]:
-    """One LSTM step, gate blocks i, f, g, o. x (N, D), h, c (N, H) -> h', c' (N, H), cache."""
-    z = _affine(x, params.w_x, params.b_x) + _affine(h, params.w_h, params.b_h)
+def lstm_gates(z: Array, c: Array, names: dict[str, str] = KERNEL_NAMES) -> tuple[Array, ...]:
+    """From the pre-activations z (N, 4H), blocks i, f, g, o, and the previous cell state c (N, H):
+    (h', c', i, f, g, o, tanh(c')), each (N, H)."""
     z_i, z_f, z_g, z_o = np.split(z, 4, axis=1)
-    i, f, g, o = sigmoid(z_i), sigmoid(z_f), np.tanh(z_g), sigmoid(z_o)
+    i, f, g, o = (activation(gate, block, fn, names) for gate, block, fn in
+                  (("i", z_i, sigmoid), ("f", z_f, sigmoid), ("g", z_g, np.tanh), ("o", z_o, sigmoid)))
     c_new = f * c + i * g
-    tanh_c = np.tanh(c_new)
-    return o * tanh_c, c_new, LSTMCache(x, h, c, params, i, f, g, o, tanh_c)
+    tanh_c = activation("c_out", c_new, np.tanh, names)
+    return o * tanh_c, c_new, i, f, g, o, tanh_c
+
+
+def lstm_cell_forward(x: Array, h: Array, c: Array, params: Params, names: dict[str, str] = KERNEL_NAMES
+                      ) -> tuple[Array, Array, LSTMCache]:
+    """One LSTM step, gate blocks i, f, g, o. x (N, D), h, c (N, H) -> h', c' (N, H), cache."""
+    z = affine(x, params.w_x, params.b_x) + affine(h, params.w_h, params.b_h)
+    h_new, c_new, i, f, g, o, tanh_c = lstm_gates(z, c, names)
+    return h_new, c_new, LSTMCache(x, h, c, params, i, f, g, o, tanh_c)
+
+
+def lstm_preactivation_gradient(dh_new: Array, dc_new: Array, cache: LSTMCache,
+                                names: dict[str, str] = KERNEL_NAMES) -> tuple[Array, Array]:
+    """dL/dz (N, 4H), blocks i, f, g, o, and dL/dc (N, H) of the previous cell state, given dL/dh'
+    and dL/dc' (N, H). Switch points: gradient-not-carried ("dc_next-ignored"), forget-gate-factor
+    ("no-c_prev", "c_next", "no-f") and each gate's activation-derivative."""
+    _, _, c, _, i, f, g, o, tanh_c = cache
+    dc_new = 0.0 * dc_new if mistake("gradient-not-carried") == "dc_next-ignored" else dc_new
+
+    def slope(gate: str, out: Array, canonical: Callable) -> Array:
+        return gate_derivative(names.get(gate, gate), out, canonical)
+
+    dc = dc_new + dh_new * o * slope("c_out", tanh_c, dtanh_from_output)  # all that reaches c'
+    forget_factor = {"no-c_prev": 1.0, "c_next": f * c + i * g}.get(mistake("forget-gate-factor"), c)
+    dz = np.concatenate([
+        dc * g * slope("i", i, dsigmoid_from_output),
+        dc * forget_factor * slope("f", f, dsigmoid_from_output),
+        dc * i * slope("g", g, dtanh_from_output),
+        dh_new * tanh_c * slope("o", o, dsigmoid_from_output),
+    ], axis=1)
+    return dz, dc if mistake("forget-gate-factor") == "no-f" else dc * f
 
 
 def lstm_cell_backward(dh_new: Array, dc_new: Array, cache: LSTMCache) -> tuple[Array, Array, Array, Params]:
     """Given dL/dh' and dL/dc' (N, H): dx (N, D), dh, dc (N, H), and the Params of gradients."""
-    x, h, c, params, i, f, g, o, tanh_c = cache
-    dc = dc_new + dh_new * o * gate_derivative("c_out", tanh_c, dtanh_from_output)  # all that reaches c'
-    dz = np.concatenate([
-        dc * g * gate_derivative("i", i, dsigmoid_from_output),
-        dc * c * gate_derivative("f", f, dsigmoid_from_output),
-        dc * i * gate_derivative("g", g, dtanh_from_output),
-        dh_new * tanh_c * gate_derivative("o", o, dsigmoid_from_output),
-    ], axis=1)
-    dx, dw_x, db_x = _affine_backward(dz, x, params.w_x)
-    dh, dw_h, db_h = _affine_backward(dz, h, params.w_h)
-    return dx, dh, dc * f, Params(dw_x, dw_h, db_x, db_h)
+    dz, dc = lstm_preactivation_gradient(dh_new, dc_new, cache)
+    dx, dw_x, db_x = _affine_backward(dz, cache.x, cache.params.w_x)
+    dh, dw_h, db_h = _affine_backward(dz, cache.h, cache.params.w_h)
+    return dx, dh, dc, Params(dw_x, dw_h, db_x, db_h)
 
 
 def gru_cell_forward(x: Array, h: Array, params: Params, reset_after: bool = True) -> tuple[Array, GRUCache]:
@@ -167,11 +228,11 @@ def gru_cell_forward(x: Array, h: Array, params: Params, reset_after: bool = Tru
     reset_after = reset_after != (mistake("reset-gate-placement") == "swapped")
     update_swapped = mistake("update-gate-convention") == "swapped"
     H = h.shape[1]
-    x_r, x_z, x_n = np.split(_affine(x, params.w_x, params.b_x), 3, axis=1)
-    h_r, h_z = np.split(_affine(h, params.w_h[:2 * H], params.b_h[:2 * H]), 2, axis=1)
+    x_r, x_z, x_n = np.split(affine(x, params.w_x, params.b_x), 3, axis=1)
+    h_r, h_z = np.split(affine(h, params.w_h[:2 * H], params.b_h[:2 * H]), 2, axis=1)
     r, z = sigmoid(x_r + h_r), sigmoid(x_z + h_z)
     h_in = h if reset_after else r * h
-    hn = _affine(h_in, params.w_h[2 * H:], params.b_h[2 * H:])
+    hn = affine(h_in, params.w_h[2 * H:], params.b_h[2 * H:])
     n = np.tanh(x_n + r * hn if reset_after else x_n + hn)
     keep = 1.0 - z if update_swapped else z  # the share of h carried into h'
     h_new = (1.0 - keep) * n + keep * h
@@ -202,55 +263,113 @@ GRU_RESET_BEFORE = Cell(partial(gru_cell_forward, reset_after=False), gru_cell_b
 
 
 # ------------------------------------------------------------------------------ scans
+# Written once for every suite: time is the first axis of the sequences they take and give;
+# a step's arrays are in whatever layout its step function uses (dlai's (features, batch),
+# the others' (batch, features)). The loops' catalogue mistakes are switched here.
+
+class Scan(NamedTuple):
+    """What scan_forward gives."""
+    outputs: Array         # (T, *h.shape): the hidden state stored for every step
+    cells: Array | None    # (T, *c.shape): the cell state stored for every step (LSTM), else None
+    final: tuple           # the states after the last step
+    caches: list           # one per step run, in the order run
+    steps: list[int]       # the steps run
+
+
+def _step_input(x: Array, t: int) -> Array:
+    """x_t as a forward loop reads it (wrong-step-input, index-offset "x-previous")."""
+    form = mistake("wrong-step-input")
+    if form in ("last-x", "first-x"):
+        return x[-1 if form == "last-x" else 0]
+    return x[t - 1] if mistake("index-offset") == "x-previous" else x[t]
+
+
+def _step_state(initial: Array, carried_state: Array) -> Array:
+    """The hidden state fed to a step: the one carried from the previous step."""
+    form = mistake("wrong-step-input")
+    if form == "initial-every-step":
+        return initial
+    if form == "initial-ignored" and carried_state is initial:
+        return np.zeros_like(initial)
+    return carried_state
+
+
+def scan_forward(step: Callable, x: Array, state0: tuple[Array, ...], *args: Any) -> Scan:
+    """Run ``step(x_t, *states, *args) -> (*new_states, cache)`` over x (T, ...) from state0
+    ((h0,) or (h0, c0)). The hidden state of every step is stored (zeros where a step is
+    skipped), and the LSTM's cell state too."""
+    T = x.shape[0]
+    dtype = np.result_type(x, *state0)
+    outputs = np.zeros((T, *state0[0].shape), dtype=dtype)
+    cells = np.zeros((T, *state0[1].shape), dtype=dtype) if len(state0) > 1 else None
+    states, caches, steps = tuple(state0), [], list(forward_steps(T))
+    for t in steps:
+        before = states
+        fed = (_step_state(state0[0], states[0]),
+               *((state0[1] if mistake("state-not-carried") == "cell" else states[1],) if cells is not None else ()))
+        *states, cache = step(_step_input(x, t), *fed, *args)
+        outputs[t] = {"previous": before[0], "cell-for-hidden": states[-1]}.get(mistake("state-off-by-one"), states[0])
+        if cells is not None:
+            cells[t] = before[1] if mistake("state-off-by-one") == "cell-previous" else states[1]
+        caches.append(cache)
+    return Scan(outputs, cells, tuple(states), caches, steps)
+
+
+def scan_backward(step_backward: Callable, upstream: tuple[Array, ...], caches: list, totals: dict[str, Array],
+                  input_shape: tuple[int, ...]) -> tuple[Array, tuple[Array, ...], dict[str, Array]]:
+    """Backward through scan_forward. ``upstream``: what reaches each state from outside the
+    recurrence at every step, time first ((T, *h.shape), and for the LSTM (T, *c.shape));
+    ``step_backward(*dstates, cache) -> (dx_t, *dprev_states, {name: gradient})``; ``totals``:
+    the parameter gradients to sum into, zeros shaped as the parameters (a step gradient of
+    another shape broadcasts, as in a student's ``dW = dW + ...``); ``input_shape``: one step's
+    input x_t (a loop that skips every step still returns dx).
+
+    Returns dx (T, *input_shape) (zeros at steps not run), the initial states' gradients and
+    the totals.
+    """
+    T, dtype = upstream[0].shape[0], upstream[0].dtype
+    dx = np.zeros((T, *input_shape), dtype=dtype)
+    dnext = [np.zeros(u.shape[1:], dtype) for u in upstream]  # carried back from step t+1
+    for t in backward_steps(T):
+        dstates = (u[t] + carried(d, kind) for u, d, kind in zip(upstream, dnext, ("hidden", "cell")))
+        dx[step_slot(t)], *dnext, grads = step_backward(*dstates, step_cache(caches, t))
+        accumulate(totals, grads)
+    return dx, (initial_state_gradient(dnext[0], upstream[0][0]), *dnext[1:]), totals
+
+
+def cell_scan_backward(cell: Cell, doutput: Array, dstate_n: tuple[Array, ...], caches: list
+                       ) -> tuple[Array, tuple[Array, ...], Params]:
+    """scan_backward for a kernel cell, given doutput = dL/doutputs (T, N, H) and the gradients
+    of the final states ((dh_n,) or (dh_n, dc_n), each (N, H)): the outputs are the hidden
+    states (h_n is output[-1], so dh_n adds at the last step); the cell state gets dc_n only
+    there. Returns dx (T, N, D), the initial states' gradients, and Params summed over time."""
+    _check_states(cell, dstate_n)
+    first = caches[0]
+    dtype = np.result_type(doutput, *dstate_n, first.x, *first.params)
+    upstream = [doutput.astype(dtype)] + [np.zeros(doutput.shape, dtype) for _ in dstate_n[1:]]
+    for u, d in zip(upstream, dstate_n):
+        u[-1] += d
+
+    def step_backward(*args: Any) -> tuple:
+        *rest, grads = cell.backward(*args)
+        return (*rest, grads._asdict())
+
+    totals = {name: np.zeros(p.shape, dtype) for name, p in zip(Params._fields, first.params)}
+    dx, dstate0, totals = scan_backward(step_backward, tuple(upstream), caches, totals, first.x.shape)
+    return dx, dstate0, Params(**totals)
+
+
+def cell_scan_forward(cell: Cell, x: Array, state0: tuple[Array, ...], params: Params
+                      ) -> tuple[Array, tuple[Array, ...], list]:
+    """scan_forward for a kernel cell: (outputs (T, N, H), final states, caches)."""
+    _check_states(cell, state0)
+    scan = scan_forward(cell.forward, x, state0, params)
+    return scan.outputs, scan.final, scan.caches
+
 
 def _check_states(cell: Cell, states: tuple[Array, ...]) -> None:
     if len(states) != cell.states:  # zip would silently drop a state or its gradient
         raise ValueError(f"this cell carries {cell.states} state(s), got {len(states)}")
-
-
-def scan_forward(cell: Cell, x: Array, state0: tuple[Array, ...], params: Params
-                 ) -> tuple[Array, tuple[Array, ...], list]:
-    """Run ``cell`` over x (T, N, D) from state0 ((h0,) or (h0, c0), each (N, H)).
-
-    Returns the hidden state of every step (T, N, H), the final states (same kinds as
-    state0) and the per-step caches (a list of the cell's cache type).
-    """
-    _check_states(cell, state0)
-    T = x.shape[0]
-    outputs = np.zeros((T, *state0[0].shape), dtype=np.result_type(x, *state0, *params))
-    state, caches = tuple(state0), []
-    for t in forward_steps(T):
-        *state, cache = cell.forward(x[t], *state, params)
-        outputs[t] = state[0]
-        caches.append(cache)
-    return outputs, tuple(state), caches
-
-
-def scan_backward(cell: Cell, doutput: Array, dstate_n: tuple[Array, ...], caches: list
-                  ) -> tuple[Array, tuple[Array, ...], Params]:
-    """Backward through scan_forward, given doutput = dL/doutputs (T, N, H) and dstate_n, the
-    gradients of the final states ((dh_n,) or (dh_n, dc_n), each (N, H)).
-
-    Returns dx (T, N, D), the gradients of the initial states (like dstate_n), and the
-    parameter gradients summed over time (Params).
-    """
-    _check_states(cell, dstate_n)
-    T = doutput.shape[0]
-    first = caches[0]
-    dtype = np.result_type(doutput, *dstate_n, first.x, *first.params)
-    # What reaches each state from outside the recurrence: the outputs are the hidden states
-    # (h_n is output[-1], so dh_n adds at the last step); the cell state only at the end.
-    upstream = [doutput.astype(dtype)] + [np.zeros(doutput.shape, dtype) for _ in dstate_n[1:]]
-    for u, d in zip(upstream, dstate_n):
-        u[-1] += d
-    dx = np.zeros((T, *first.x.shape), dtype=dtype)
-    totals = {name: np.zeros(p.shape, dtype) for name, p in zip(Params._fields, first.params)}
-    dnext = [np.zeros(doutput.shape[1:], dtype) for _ in upstream]  # carried back from step t+1
-    for t in backward_steps(T):
-        dstates = (u[t] + carried(d, kind) for u, d, kind in zip(upstream, dnext, ("hidden", "cell")))
-        dx[step_slot(t)], *dnext, grads = cell.backward(*dstates, step_cache(caches, t))
-        accumulate(totals, grads._asdict())
-    return dx, (initial_state_gradient(dnext[0], upstream[0][0]), *dnext[1:]), Params(**totals)
 
 
 # ------------------------------------------------------------- adapters' shared helpers

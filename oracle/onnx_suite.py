@@ -35,7 +35,7 @@ def _run(cell: kernel.Cell, gates: tuple[str, str], X: Array, W: Array, R: Array
          initial: tuple[Array, ...]) -> tuple[Array, ...]:
     Wb, Rb = np.split(B[0], 2)
     params = kernel.read_params(W[0], R[0], Wb, Rb, gates=gates[0], kernel_gates=gates[1], bias_names=("Wb", "Rb"))
-    Y, final, _ = kernel.scan_forward(cell, X, tuple(s[0] for s in initial), params)
+    Y, final, _ = kernel.cell_scan_forward(cell, X, tuple(s[0] for s in initial), params)
     return (Y[:, None], *(s[None] for s in final))
 
 

@@ -45,12 +45,12 @@ class _Cache(NamedTuple):
 def _forward(cell: kernel.Cell, gates: str, x: Array, state0: tuple[Array, ...], weights: tuple[Array, ...],
              return_cache: bool) -> tuple:
     params = kernel.read_params(*weights, gates=gates, kernel_gates=gates, bias_names=("b_ih", "b_hh"))
-    output, final, steps = kernel.scan_forward(cell, x, state0, params)
+    output, final, steps = kernel.cell_scan_forward(cell, x, state0, params)
     return (output, *final, _Cache(cell, gates, steps)) if return_cache else (output, *final)
 
 
 def _backward(doutput: Array, dfinal: tuple[Array, ...], cache: _Cache) -> tuple[Array, ...]:
-    dx, dstate0, grads = kernel.scan_backward(cache.cell, doutput, dfinal, cache.steps)
+    dx, dstate0, grads = kernel.cell_scan_backward(cache.cell, doutput, dfinal, cache.steps)
     order, both = kernel.gate_order(cache.gates)
     packed = order if both else cache.gates  # block k of a gradient is gate packed[k]
     return (dx, *dstate0, *(kernel.regroup(g, cache.gates, packed) for g in grads))
