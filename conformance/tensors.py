@@ -13,8 +13,11 @@ and that cache and returns ``torch.autograd.grad`` of every differentiated input
 judged like a hand-written one: against the oracle's gradients, and against central
 differences of the forward.
 
-Plain data only crosses to the worker (the plan), and this module imports torch only when a
-target that uses it is adapted: the worker imports this module before it is sandboxed.
+Only the functions whose code uses the framework (:func:`uses_framework`) are called with
+tensors: a NumPy implementation that also imports torch (for its own checks) is judged as
+the NumPy code it is. Plain data only crosses to the worker (the plan), and this module
+imports torch only when a target that uses it is adapted: the worker imports this module
+before it is sandboxed.
 """
 
 from __future__ import annotations
@@ -61,24 +64,61 @@ class AutogradCache:
     outputs: list
 
 
+def uses_framework(fn: Any, framework: str) -> bool:
+    """Whether ``fn``'s code refers to ``framework`` (a module or anything taken from it: ``torch``,
+    ``import torch as T``, ``from torch import tanh``), itself or through the functions of its
+    own module that it calls. A NumPy function in a file that also imports torch is not one:
+    it is called with arrays, as it expects."""
+    seen: set[int] = set()
+
+    def refers(function: Any) -> bool:
+        code = getattr(function, "__code__", None)
+        if code is None or id(function) in seen:
+            return False
+        seen.add(id(function))
+        namespace = getattr(function, "__globals__", {})
+        for name in _global_names(code):
+            value = namespace.get(name)
+            source = value.__name__ if isinstance(value, ModuleType) else getattr(value, "__module__", None)
+            if isinstance(source, str) and source.partition(".")[0] == framework:
+                return True
+            if callable(value) and getattr(value, "__module__", None) == function.__module__ and refers(value):
+                return True
+        return False
+
+    return refers(fn)
+
+
+def _global_names(code: Any) -> set[str]:
+    """The global names a code object and the functions nested in it read."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if hasattr(const, "co_names"):
+            names |= _global_names(const)
+    return names
+
+
 class TensorTarget(ModuleType):
-    """A target module seen through :func:`adapt`: its suite functions take and return arrays."""
+    """A target module seen through :func:`adapt`: its suite functions that use the framework
+    take and return arrays (the others are left as they are)."""
 
     def __init__(self, module: ModuleType, framework: str, plan: dict[str, Any]):
         super().__init__(module.__name__, module.__doc__)
         self.__dict__.update({k: v for k, v in vars(module).items() if k not in ("__name__", "__doc__")})
         self.adapted_from = module
-        synthesized = plan["backwards"]
-        for name in plan["functions"]:
-            fn = getattr(module, name, None)
-            if callable(fn):
-                setattr(self, name, _tensor_call(fn, framework))
+        with_tensors = {name for name in plan["functions"]
+                        if callable(getattr(module, name, None)) and uses_framework(getattr(module, name), framework)}
+        synthesized = {name: how for name, how in plan["backwards"].items() if how["forward"] in with_tensors}
+        for name in sorted(with_tensors):
+            setattr(self, name, _tensor_call(getattr(module, name), framework))
         for name, how in synthesized.items():
             forward = getattr(module, how["forward"])
             setattr(self, how["forward"], _forward_with_cache(forward, how, framework))
             setattr(self, name, _autograd_backward(name, how, framework))
         info = dict(getattr(module, "__rnn_conformance_load__", None) or {"notes": [], "broken": {}})
-        info["notes"] = list(info.get("notes", [])) + [
+        info["notes"] = list(info.get("notes", [])) + ([
+            f"called with {framework} tensors (they use {framework}): " + ", ".join(f"`{n}`" for n in sorted(with_tensors))]
+            if with_tensors else []) + [
             f"`{name}` is not defined: it is computed by {framework}.autograd through your `{how['forward']}` "
             f"and judged like a backward of your own" for name, how in sorted(synthesized.items())]
         self.__rnn_conformance_load__ = info

@@ -102,3 +102,36 @@ def test_onnxruntime_conforms_in_float32_and_returns_float32_when_asked_for_floa
     assert suite == "onnx" and failing(results) == {}
     in_float64, _, _ = judged(RUNTIMES / "onnxruntime_cpu.py", random_cases=0)
     assert in_float64 and all(outcome == "fail" and kinds == ["dtype"] for outcome, kinds, _ in in_float64.values())
+
+
+def test_a_numpy_implementation_that_also_imports_torch_is_judged_as_numpy(tmp_path):
+    pytest.importorskip("torch")
+    source = (TARGETS / "_correct_torch.py").read_text()
+    (tmp_path / "numpy_importing_torch.py").write_text(
+        source.replace("import numpy as np\n", "import numpy as np\nimport torch  # for the student's own checks\n", 1))
+    results, notes, suite = judged(tmp_path / "numpy_importing_torch.py", random_cases=0)
+    assert suite == "torch" and failing(results) == {}
+    assert not any("tensors" in note or "autograd" in note for note in notes)
+
+
+def test_only_functions_whose_code_uses_torch_get_tensors(tmp_path):
+    pytest.importorskip("torch")
+    from conformance.tensors import uses_framework
+
+    (tmp_path / "mixed_torch.py").write_text(
+        "import numpy as np\nimport torch as T\nfrom torch import sigmoid\n\n"
+        "def _cell(x, h):\n    return T.tanh(x + h)\n\n"
+        "def via_helper(x, h):\n    return _cell(x, h)\n\n"
+        "def via_alias(x):\n    return sigmoid(x)\n\n"
+        "def in_a_lambda(x):\n    return (lambda y: T.exp(y))(x)\n\n"
+        "def numpy_only(x):\n    return np.tanh(x) + len('torch')\n")
+    module = load_target_module(tmp_path / "mixed_torch.py")
+    uses = {name: uses_framework(getattr(module, name), "torch")
+            for name in ("via_helper", "via_alias", "in_a_lambda", "numpy_only")}
+    assert uses == {"via_helper": True, "via_alias": True, "in_a_lambda": True, "numpy_only": False}
+
+
+def load_target_module(path: Path):
+    from conformance.target import load_target
+
+    return load_target(str(path))

@@ -178,6 +178,16 @@ def test_suite_option_and_detection_errors(pytester: pytest.Pytester) -> None:
     result.stderr.fnmatch_lines(["*defines none of the functions of any suite*--suite*"])
 
 
+def test_suite_option_takes_an_alias_and_lists_the_suites_when_wrong(pytester: pytest.Pytester) -> None:
+    result, _ = run(pytester, TARGETS / "_correct_torch.py", "--suite=PyTorch", "-k", "rnn_forward and one_step")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["rnn-conformance: suite torch (chosen with --suite)"])
+    result, _ = run(pytester, TARGETS / "_correct_torch.py", "--suite=keras")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*no suite 'keras'; the suites are: dlai (or deeplearning.ai, coursera), cs231n "
+                                 "(or stanford), torch (or pytorch), onnx (or onnxruntime)*"])
+
+
 def test_module_name_target(pytester: pytest.Pytester) -> None:
     result, _ = run(pytester, "oracle.cs231n", "--in-process", "-k", "sigmoid")
     result.assert_outcomes(passed=len(load_suite("cs231n").specs["sigmoid"].cases))
