@@ -48,8 +48,9 @@ def failing(results: dict[str, tuple]) -> dict[str, tuple]:
     return {name: r for name, r in results.items() if r[0] not in ("pass", "skip")}
 
 
-def test_a_numpy_implementation_of_pytorchs_layout_conforms_with_its_own_backwards():
-    results, notes, suite = judged(TARGETS / "_correct_torch.py", random_cases=2)
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_a_numpy_implementation_of_pytorchs_layout_conforms_with_its_own_backwards(dtype):
+    results, notes, suite = judged(TARGETS / "_correct_torch.py", dtype=dtype, random_cases=2)
     assert suite == "torch" and failing(results) == {}
     # forwards, backwards fed the target's own return_cache=True cache, and their gradient checks
     assert {"rnn_backward[gradcheck]", "lstm_backward[random_a]", "gru_backward[hidden_2]"} <= set(results)
