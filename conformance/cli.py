@@ -39,6 +39,10 @@ def cmd_list(args: argparse.Namespace) -> int:
         print("  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths)) + "  " + row[4])
     total = sum(int(r[3]) for r in rows[1:])
     print(f"\n{len(rows) - 1} functions, {total} cases (* = reproduces values a course published)")
+    for suite in suites:  # what each suite is, from its suite.json
+        if suite.info:
+            aliases = f" (or --suite {', '.join(suite.info.aliases)})" if suite.info.aliases else ""
+            print(f"suite {suite.name}{aliases}: {suite.info.description}")
     print(f"spec: {paths.spec_dir()}")
     return 0
 
