@@ -125,6 +125,17 @@ def orphan_problems(suites: dict[str, Suite], manifest: dict[str, str], root: Pa
     return problems
 
 
+def oracle_problems(suite: Suite) -> Problems:
+    """The suite's oracle adapter (suite.json's ``oracle``) imports and computes every function."""
+    where = str(suite.specs[next(iter(suite.specs))].file.parent / "suite.json")
+    try:
+        module = suite.oracle
+    except Exception as exc:  # noqa: BLE001 - any import failure is the spec's problem to report
+        return [SpecProblem(where, "$.oracle", f"cannot import {suite.info.oracle!r}: {type(exc).__name__}: {exc}")]
+    return [SpecProblem(where, "$.oracle", f"{suite.info.oracle} has no function {spec.function!r}")
+            for spec in suite if not callable(getattr(module, spec.function, None))]
+
+
 def validate(spec_root: Path | None = None, root: Path | None = None) -> Problems:
     """Every problem with the spec and fixtures; an empty list means all is well."""
     problems: Problems = []
@@ -140,6 +151,7 @@ def validate(spec_root: Path | None = None, root: Path | None = None) -> Problem
             problems += exc.problems
     manifest = fixtures.load_manifest(spec_root)
     for suite in suites.values():
+        problems += oracle_problems(suite)
         for spec in suite:
             for case in spec.cases:
                 problems += check_case(spec, case, manifest, root)

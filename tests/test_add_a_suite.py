@@ -7,6 +7,7 @@ to conformance/ (which names no suite)."""
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
 from pathlib import Path
 
@@ -126,3 +127,14 @@ def test_a_folder_without_suite_json_is_no_suite(spec_tree):
     (spec_tree.spec / "notes").mkdir()
     (spec_tree.spec / "notes" / "leaky_step.json").write_text(json.dumps(FUNCTION))
     assert "notes" not in spec_module.suite_names(spec_tree.spec)
+
+
+def test_validate_names_an_oracle_that_is_missing_or_lacks_a_function(toy, tmp_path, capsys, monkeypatch):
+    (tmp_path / "toy_oracle.py").write_text("def other(x):\n    return x\n")
+    monkeypatch.delitem(sys.modules, "toy_oracle", raising=False)  # imported by regen: read the new file
+    assert cli.main(["validate"]) == 1
+    assert "suite.json: $.oracle: toy_oracle has no function 'leaky_step'" in capsys.readouterr().err
+    (toy.spec / "toy" / "suite.json").write_text(json.dumps({**SUITE, "oracle": "no_such_oracle"}))
+    spec_module._suite_infos.cache_clear()
+    assert cli.main(["validate"]) == 1
+    assert "$.oracle: cannot import 'no_such_oracle': ModuleNotFoundError" in capsys.readouterr().err
