@@ -168,7 +168,7 @@ def lstm_step_forward(
     x: (N, D); prev_h, prev_c: (N, H); Wx: (D, 4H); Wh: (H, 4H); b: (4H,).
     Returns next_h (N, H), next_c (N, H) and a cache.
     """
-    a = kernel.affine(x, Wx.T, _bias(b)) + kernel.affine(prev_h, Wh.T, 0.0)
+    a = kernel.preactivation(x, prev_h, kernel.Params(Wx.T, Wh.T, _bias(b), 0.0))
     read_as, _ = kernel.gate_order(GATES)  # the order the blocks are read in, e.g. "ifgo"
     next_h, next_c, i, f, g, o, tanh_c = kernel.lstm_gates(kernel.regroup(a, read_as, "ifgo", axis=1), prev_c)
     cell = kernel.LSTMCache(x, prev_h, prev_c, None, i, f, g, o, tanh_c)

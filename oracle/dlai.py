@@ -12,19 +12,31 @@ unpack those caches:
 Backward functions return the gradient of a scalar loss L, given dL/d(outputs of the
 hidden state path). As in the notebook, ``yt_pred`` is not part of the backward pass.
 
+This module is an adapter over oracle/kernel.py, which holds the cells' and the scans'
+numerics once for every suite. Here: the layout (the kernel's arrays are (batch, features),
+so a step's arrays are transposed on the way in and out; time is moved to the first axis
+for the kernel's scans, whose steps run in this module's own layout), the packing of the
+LSTM's four (n_a, n_a + n_x) weights, which act on concat = [a<t-1>; x<t>], as the kernel's
+gate blocks i, f, g, o (the notebook's candidate "c" is the kernel's "g"), the notebook's
+caches, and what only this suite has: the output layer y_hat = softmax(W a + b) of every
+step and its column-wise softmax.
+
 Lines that read ``mistake(...)`` are the catalogue's known mistakes (oracle/mistakes.py): off
 unless the diagnosis switches one on, and then this module computes what that mistake gives.
+The kernel switches the ones that do not depend on the layout (a gate's activation and its
+derivative, named in this suite's letters through NAMES; the forget-gate factor; the loops');
+the ones that do (a weight used transposed or replaced by its gradient, the operand of the
+recurrent weight gradient, the concat's order, the axis of a bias gradient) are switched here,
+by the operands handed to the kernel's affine pieces.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from oracle import numerics
+from oracle import kernel, numerics
 from oracle.mistakes import mistake
-from oracle.loops import (accumulate, backward_steps, carried, forward_steps, initial_state_gradient, step_cache,
-                          step_slot)
-from oracle.numerics import bias_gradient, dsigmoid_from_output, dtanh_from_output, gate_derivative
+from oracle.numerics import bias_gradient
 
 Parameters = dict[str, np.ndarray]
 Gradients = dict[str, np.ndarray]
@@ -35,7 +47,9 @@ __all__ = [
     "rnn_cell_backward", "rnn_backward", "lstm_cell_backward", "lstm_backward",
 ]
 
-LSTM_GATES = ("f", "i", "c", "o")  # forget, update (input), candidate, output
+LSTM_GATES = ("f", "i", "c", "o")    # forget, update (input), candidate, output: the notebook's order
+KERNEL_GATES = ("i", "f", "c", "o")  # the kernel's blocks i, f, g, o, in this suite's letters
+NAMES = {"h": "a", "g": "c"}         # the kernel's gate names -> this suite's (the catalogue's forms)
 
 
 def softmax(x: np.ndarray) -> np.ndarray:
@@ -55,16 +69,67 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return numerics.sigmoid(x)
 
 
+# ------------------------------------------------------------------------- layout
+
 def _bias(parameters: Parameters, name: str) -> np.ndarray | float:
-    return 0.0 if mistake("missing-bias") == name else parameters[name]
+    """A (n, 1) bias as the kernel adds it: a row (1, n), or 0.0 where missing-bias names it."""
+    return 0.0 if mistake("missing-bias") == name else parameters[name].T
 
 
-def _activation(gate: str, z: np.ndarray, canonical) -> np.ndarray:
-    """``canonical(z)`` for ``gate`` (a, y, f, i, c, o, c_out), unless a mistake replaces it."""
-    if mistake("missing-activation") == gate:
+def _packed(parameters: Parameters, kind: str) -> np.ndarray:
+    """The four gates' weights ("W") or biases ("b") stacked as the kernel's blocks i, f, g, o."""
+    blocks = [parameters[kind + g] for g in KERNEL_GATES]
+    if kind == "b":
+        blocks = [np.zeros_like(b) if mistake("missing-bias") == "b" + g else b for g, b in zip(KERNEL_GATES, blocks)]
+    return np.concatenate(blocks, axis=0)
+
+
+def _gates(packed: np.ndarray) -> dict[str, np.ndarray]:
+    """A (4 n_a, ...) array of the kernel's blocks by this suite's gate letters."""
+    return dict(zip(KERNEL_GATES, np.split(packed, 4, axis=0)))
+
+
+def _concat(a_prev: np.ndarray, xt: np.ndarray, where: str) -> np.ndarray:
+    """[a<t-1>; x<t>] (stacked along the features axis)."""
+    if mistake("concat-order") in ("x-first", f"x-first-{where}"):
+        return np.concatenate([xt, a_prev], axis=0)
+    return np.concatenate([a_prev, xt], axis=0)
+
+
+def _time_first(a: np.ndarray) -> np.ndarray:
+    """(..., T) -> (T, ...): the kernel's scans take and give time first."""
+    return np.moveaxis(a, -1, 0)
+
+
+def _time_last(a: np.ndarray) -> np.ndarray:
+    """(T, ...) -> (..., T), this suite's layout."""
+    return np.ascontiguousarray(np.moveaxis(a, 0, -1))
+
+
+def _output(w: np.ndarray, a_next: np.ndarray, b: np.ndarray | float) -> np.ndarray:
+    """The notebook's output layer, y_hat<t> = softmax(w a<t> + b), with its own activation
+    forms ("y": none, or sigmoid in place of the softmax)."""
+    z = kernel.affine(a_next.T, w, b).T
+    if mistake("missing-activation") == "y":
         return z
-    swapped = {sigmoid: np.tanh, np.tanh: sigmoid, softmax: sigmoid}[canonical]
-    return swapped(z) if mistake("wrong-activation") == gate else canonical(z)
+    return sigmoid(z) if mistake("wrong-activation") == "y" else softmax(z)
+
+
+def _predictions(scan: kernel.Scan, n_y: int) -> np.ndarray:
+    """(n_y, m, T_x): the prediction of every step run (kept beside its cell cache), else zeros."""
+    T_x, _, m = scan.outputs.shape
+    y = np.zeros((n_y, m, T_x), dtype=scan.outputs.dtype)
+    for t, (_, yt) in zip(scan.steps, scan.caches):
+        y[:, :, t] = yt
+    return y
+
+
+def _sequence_backward(step_backward, upstream: tuple[np.ndarray, ...], cell_caches: list, totals: Gradients,
+                       n_x: int) -> tuple[np.ndarray, np.ndarray, Gradients]:
+    """kernel.scan_backward in this suite's layout: (dx (n_x, m, T_x), da0, totals)."""
+    dx, dstate0, totals = kernel.scan_backward(step_backward, upstream, cell_caches, totals,
+                                               (n_x, upstream[0].shape[2]))
+    return _time_last(dx), dstate0[0], totals
 
 
 # ----------------------------------------------------------------------------- RNN
@@ -82,9 +147,16 @@ def rnn_cell_forward(
     """
     p = parameters
     Waa = p["Waa"].T if mistake("transposed-weight") == "Waa" else p["Waa"]
-    a_next = _activation("a", p["Wax"] @ xt + Waa @ a_prev + _bias(p, "ba"), np.tanh)
-    yt_pred = _activation("y", p["Wya"] @ a_next + _bias(p, "by"), softmax)
+    params = kernel.Params(p["Wax"], Waa, _bias(p, "ba"), 0.0)
+    h_new, _ = kernel.rnn_cell_forward(xt.T, a_prev.T, params, NAMES)
+    a_next = h_new.T
+    yt_pred = _output(p["Wya"], a_next, _bias(p, "by"))
     return a_next, yt_pred, (a_next, a_prev, xt, parameters)
+
+
+def _rnn_step(xt: np.ndarray, a_prev: np.ndarray, parameters: Parameters) -> tuple:
+    a_next, yt_pred, cache = rnn_cell_forward(xt, a_prev, parameters)
+    return a_next, (cache, yt_pred)
 
 
 def rnn_forward(
@@ -95,35 +167,9 @@ def rnn_forward(
     x: (n_x, m, T_x); a0: (n_a, m).
     Returns a (n_a, m, T_x), y_pred (n_y, m, T_x), caches (list of T_x cell caches, x).
     """
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wya"].shape
-    a = np.zeros((n_a, m, T_x), dtype=np.result_type(x, a0))
-    y_pred = np.zeros((n_y, m, T_x), dtype=a.dtype)
-    caches = []
-    a_next = a0
-    for t in forward_steps(T_x):
-        a_prev = a_next
-        a_next, yt_pred, cache = rnn_cell_forward(_step_x(x, t), _step_state(a0, a_next), parameters)
-        a[:, :, t] = a_prev if mistake("state-off-by-one") == "previous" else a_next
-        y_pred[:, :, t] = yt_pred
-        caches.append(cache)
-    return a, y_pred, (caches, x)
-
-
-def _step_x(x: np.ndarray, t: int) -> np.ndarray:
-    """x<t>, as a forward loop reads it (features, batch, time)."""
-    form = mistake("wrong-step-input")
-    return x[:, :, -1] if form == "last-x" else x[:, :, t - 1] if mistake("index-offset") == "x-previous" else x[:, :, t]
-
-
-def _step_state(initial: np.ndarray, carried: np.ndarray) -> np.ndarray:
-    """The hidden state fed to a step: the one carried from the previous step."""
-    form = mistake("wrong-step-input")
-    if form == "initial-every-step":
-        return initial
-    if form == "initial-ignored" and carried is initial:
-        return np.zeros_like(initial)
-    return carried
+    scan = kernel.scan_forward(_rnn_step, _time_first(x), (a0,), parameters)
+    y_pred = _predictions(scan, parameters["Wya"].shape[0])
+    return _time_last(scan.outputs), y_pred, ([cache for cache, _ in scan.caches], x)
 
 
 def rnn_cell_backward(da_next: np.ndarray, cache: tuple) -> Gradients:
@@ -137,20 +183,26 @@ def rnn_cell_backward(da_next: np.ndarray, cache: tuple) -> Gradients:
     dWaa (n_a, n_a), dba (n_a, 1)}.
     """
     a_next, a_prev, xt, parameters = cache
-    dz = da_next * dtanh_from_output(a_next)
+    dz = kernel.rnn_preactivation_gradient(da_next, a_next)  # elementwise: any layout
+    dWax = kernel.weight_gradient(dz.T, xt.T)
     form = mistake("transposed-weight") or mistake("weights-vs-gradients")
-    Waa = {"da_prev": parameters["Waa"].T, "dWaa": dz @ a_prev.T}.get(form, parameters["Waa"])
-    da_prev = Waa.T @ dz
-    dxt = parameters["Wax"].T @ dz
-    dWax = dz @ xt.T
+    Waa = {"da_prev": parameters["Waa"].T, "dWaa": kernel.weight_gradient(dz.T, a_prev.T)}.get(form, parameters["Waa"])
+    Wax = dWax if mistake("weights-vs-gradients") == "dWax" else parameters["Wax"]
+    da_prev = kernel.input_gradient(dz.T, Waa).T
+    # a_prev, not da_prev: seed 004's published 1.047 used da_prev
+    recurrent = {"da_prev": da_prev, "a_next": a_next}.get(mistake("recurrent-weight-gradient"), a_prev)
     return {
-        "dxt": dWax.T @ dz if mistake("weights-vs-gradients") == "dWax" else dxt,
+        "dxt": kernel.input_gradient(dz.T, Wax).T,
         "da_prev": da_prev,
         "dWax": dWax.T if mistake("transposed-weight") == "dWax" else dWax,
-        # a_prev, not da_prev: seed 004's published 1.047 used da_prev
-        "dWaa": dz @ {"da_prev": da_prev, "a_next": a_next}.get(mistake("recurrent-weight-gradient"), a_prev).T,
+        "dWaa": kernel.weight_gradient(dz.T, recurrent.T),
         "dba": bias_gradient(dz, axis=1),
     }
+
+
+def _rnn_step_backward(da_next: np.ndarray, cache: tuple) -> tuple:
+    grads = rnn_cell_backward(da_next, cache)
+    return grads["dxt"], grads["da_prev"], grads
 
 
 def rnn_backward(da: np.ndarray, caches: tuple[list, np.ndarray]) -> Gradients:
@@ -162,18 +214,10 @@ def rnn_backward(da: np.ndarray, caches: tuple[list, np.ndarray]) -> Gradients:
     da: (n_a, m, T_x). Returns {dx (n_x, m, T_x), da0 (n_a, m), dWax, dWaa, dba}.
     """
     cell_caches, x = caches
-    n_a, m, T_x = da.shape
-    n_x = cell_caches[0][2].shape[0]
-    dx = np.zeros((n_x, m, T_x), dtype=da.dtype)
-    totals = {name: np.zeros_like(cell_caches[0][3][name[1:]], dtype=da.dtype)
-              for name in ("dWax", "dWaa", "dba")}
-    da_prev = np.zeros((n_a, m), dtype=da.dtype)
-    for t in backward_steps(T_x):
-        grads = rnn_cell_backward(da[:, :, t] + carried(da_prev, "hidden"), step_cache(cell_caches, t))
-        dx[:, :, step_slot(t)] = grads["dxt"]
-        da_prev = grads["da_prev"]
-        accumulate(totals, grads)
-    return {"dx": dx, "da0": initial_state_gradient(da_prev, da[:, :, 0]), **totals}
+    totals = {name: np.zeros_like(cell_caches[0][3][name[1:]], dtype=da.dtype) for name in ("dWax", "dWaa", "dba")}
+    dx, da0, totals = _sequence_backward(_rnn_step_backward, (_time_first(da),), cell_caches, totals,
+                                         cell_caches[0][2].shape[0])
+    return {"dx": dx, "da0": da0, **totals}
 
 
 # ---------------------------------------------------------------------------- LSTM
@@ -196,16 +240,16 @@ def lstm_cell_forward(
     cache (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters).
     """
     p = parameters
-    concat = _concat(a_prev, xt, "forward")
-    ft = _activation("f", p["Wf"] @ concat + _bias(p, "bf"), sigmoid)
-    it = _activation("i", p["Wi"] @ concat + _bias(p, "bi"), sigmoid)
-    cct = _activation("c", p["Wc"] @ concat + _bias(p, "bc"), np.tanh)
-    c_next = ft * c_prev + it * cct
-    ot = _activation("o", p["Wo"] @ concat + _bias(p, "bo"), sigmoid)
-    a_next = ot * _activation("c_out", c_next, np.tanh)
-    yt_pred = _activation("y", p["Wy"] @ a_next + _bias(p, "by"), softmax)
+    z = kernel.affine(_concat(a_prev, xt, "forward").T, _packed(p, "W"), _packed(p, "b").T)
+    a_next, c_next, it, ft, cct, ot, _ = (s.T for s in kernel.lstm_gates(z, c_prev.T, NAMES))
+    yt_pred = _output(p["Wy"], a_next, _bias(p, "by"))
     cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
     return a_next, c_next, yt_pred, cache
+
+
+def _lstm_step(xt: np.ndarray, a_prev: np.ndarray, c_prev: np.ndarray, parameters: Parameters) -> tuple:
+    a_next, c_next, yt_pred, cache = lstm_cell_forward(xt, a_prev, c_prev, parameters)
+    return a_next, c_next, (cache, yt_pred)
 
 
 def lstm_forward(
@@ -217,32 +261,10 @@ def lstm_forward(
     Returns a (n_a, m, T_x), y (n_y, m, T_x), c (n_a, m, T_x),
     caches (list of T_x cell caches, x).
     """
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wy"].shape
-    dtype = np.result_type(x, a0)
-    a = np.zeros((n_a, m, T_x), dtype=dtype)
-    c = np.zeros((n_a, m, T_x), dtype=dtype)
-    y = np.zeros((n_y, m, T_x), dtype=dtype)
-    caches = []
-    c0 = a0.copy() if mistake("initial-cell-state") == "a0" else np.zeros((n_a, m), dtype=dtype)
-    a_next, c_next = a0, c0
-    for t in forward_steps(T_x):
-        a_prev, c_stored = a_next, c_next
-        c_prev = c0 if mistake("state-not-carried") == "cell" else c_next
-        a_next, c_next, yt, cache = lstm_cell_forward(_step_x(x, t), _step_state(a0, a_next), c_prev, parameters)
-        a[:, :, t] = a_prev if mistake("state-off-by-one") == "previous" else c_next if mistake(
-            "state-off-by-one") == "cell-for-hidden" else a_next
-        c[:, :, t] = c_stored if mistake("state-off-by-one") == "cell-previous" else c_next
-        y[:, :, t] = yt
-        caches.append(cache)
-    return a, y, c, (caches, x)
-
-
-def _concat(a_prev: np.ndarray, xt: np.ndarray, where: str) -> np.ndarray:
-    """[a<t-1>; x<t>] (stacked along the features axis)."""
-    if mistake("concat-order") in ("x-first", f"x-first-{where}"):
-        return np.concatenate([xt, a_prev], axis=0)
-    return np.concatenate([a_prev, xt], axis=0)
+    c0 = a0.copy() if mistake("initial-cell-state") == "a0" else np.zeros(a0.shape, dtype=np.result_type(x, a0))
+    scan = kernel.scan_forward(_lstm_step, _time_first(x), (a0, c0), parameters)
+    y = _predictions(scan, parameters["Wy"].shape[0])
+    return _time_last(scan.outputs), y, _time_last(scan.cells), ([cache for cache, _ in scan.caches], x)
 
 
 def lstm_cell_backward(da_next: np.ndarray, dc_next: np.ndarray, cache: tuple) -> Gradients:
@@ -261,28 +283,27 @@ def lstm_cell_backward(da_next: np.ndarray, dc_next: np.ndarray, cache: tuple) -
     """
     a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
     n_a = a_next.shape[0]
-    tanh_c = np.tanh(c_next)
-    dc = (0.0 if mistake("gradient-not-carried") == "dc_next-ignored" else dc_next) + da_next * ot * gate_derivative("c_out", tanh_c, dtanh_from_output)
-    d_gate = {
-        "f": dc * {"no-c_prev": 1.0, "c_next": c_next}.get(mistake("forget-gate-factor"), c_prev)
-        * gate_derivative("f", ft, dsigmoid_from_output),
-        "i": dc * cct * gate_derivative("i", it, dsigmoid_from_output),
-        "c": dc * it * gate_derivative("c", cct, dtanh_from_output),
-        "o": da_next * tanh_c * gate_derivative("o", ot, dsigmoid_from_output),
-    }
+    # the kernel's cache of this step (its weights are not needed for dz)
+    step = kernel.LSTMCache(xt.T, a_prev.T, c_prev.T, None, it.T, ft.T, cct.T, ot.T, np.tanh(c_next).T)
+    dz, dc_prev = kernel.lstm_preactivation_gradient(da_next.T, dc_next.T, step, NAMES)  # (m, 4 n_a), (m, n_a)
     concat = _concat(a_next if mistake("recurrent-weight-gradient") == "a_next" else a_prev, xt, "backward")
-    weights = "dW" if mistake("weights-vs-gradients") == "dW" else "W"
-    dconcat = sum((d_gate[g] @ concat.T if weights == "dW" else parameters["W" + g]).T @ d_gate[g] for g in LSTM_GATES)
+    dW = kernel.weight_gradient(dz, concat.T)  # (4 n_a, n_a + n_x)
+    dconcat = kernel.input_gradient(dz, dW if mistake("weights-vs-gradients") == "dW" else _packed(parameters, "W")).T
     if mistake("concat-order") == "split":  # as if the forward had stacked [xt; a_prev]
         dxt, da_prev = dconcat[:xt.shape[0]], dconcat[xt.shape[0]:]
     else:
         dxt, da_prev = dconcat[n_a:], dconcat[:n_a]
-    grads = {"dxt": dxt, "da_prev": da_prev,
-             "dc_prev": dc if mistake("forget-gate-factor") == "no-f" else dc * ft}
+    grads = {"dxt": dxt, "da_prev": da_prev, "dc_prev": dc_prev.T}
+    dWs, d_gate = _gates(dW), _gates(dz.T)
     for g in LSTM_GATES:
-        grads["dW" + g] = d_gate[g] @ concat.T
+        grads["dW" + g] = dWs[g]
         grads["db" + g] = bias_gradient(d_gate[g], axis=1)
     return grads
+
+
+def _lstm_step_backward(da_next: np.ndarray, dc_next: np.ndarray, cache: tuple) -> tuple:
+    grads = lstm_cell_backward(da_next, dc_next, cache)
+    return grads["dxt"], grads["da_prev"], grads["dc_prev"], grads
 
 
 def lstm_backward(da: np.ndarray, caches: tuple[list, np.ndarray]) -> Gradients:
@@ -294,18 +315,9 @@ def lstm_backward(da: np.ndarray, caches: tuple[list, np.ndarray]) -> Gradients:
     dWf, dWi, dWc, dWo (n_a, n_a + n_x), dbf, dbi, dbc, dbo (n_a, 1)}.
     """
     cell_caches, x = caches
-    n_a, m, T_x = da.shape
-    n_x = cell_caches[0][8].shape[0]
     parameters = cell_caches[0][9]
-    dx = np.zeros((n_x, m, T_x), dtype=da.dtype)
-    totals = {d + g: np.zeros_like(parameters[d[1:] + g], dtype=da.dtype)
-              for g in LSTM_GATES for d in ("dW", "db")}
-    da_prev = np.zeros((n_a, m), dtype=da.dtype)
-    dc_prev = np.zeros((n_a, m), dtype=da.dtype)
-    for t in backward_steps(T_x):
-        grads = lstm_cell_backward(da[:, :, t] + carried(da_prev, "hidden"), carried(dc_prev, "cell"),
-                                   step_cache(cell_caches, t))
-        dx[:, :, step_slot(t)] = grads["dxt"]
-        da_prev, dc_prev = grads["da_prev"], grads["dc_prev"]
-        accumulate(totals, grads)
-    return {"dx": dx, "da0": initial_state_gradient(da_prev, da[:, :, 0]), **totals}
+    totals = {d + g: np.zeros_like(parameters[d[1:] + g], dtype=da.dtype) for g in LSTM_GATES for d in ("dW", "db")}
+    upstream = _time_first(da)
+    dx, da0, totals = _sequence_backward(_lstm_step_backward, (upstream, np.zeros_like(upstream)), cell_caches,
+                                         totals, cell_caches[0][8].shape[0])
+    return {"dx": dx, "da0": da0, **totals}

@@ -1,7 +1,10 @@
 """The one numerics kernel: RNN (tanh), LSTM and GRU cells and their scans over time.
 
-Every suite that speaks PyTorch's or ONNX's layout is an adapter over this module
-(oracle/torch_suite.py, oracle/onnx_suite.py): they move and rename, the math lives here once.
+Every suite is an adapter over this module (oracle/dlai.py, cs231n.py, torch_suite.py,
+onnx_suite.py): they move axes, rename and pack gates, and pick the operands of their own
+layout's known mistakes; the cells' and the loops' math lives here once. The affine pieces
+(affine, input_gradient, weight_gradient) are separate functions so that an adapter can hand
+them the operands a mistake uses (a weight transposed, a gradient in place of a weight).
 
 Layout (PyTorch's, time-major):
     x          (T, N, D)   a sequence; one step's input is (N, D)
@@ -48,7 +51,7 @@ from oracle.numerics import bias_gradient, dsigmoid_from_output, dtanh_from_outp
 __all__ = [
     "Params", "RNNCache", "LSTMCache", "GRUCache", "Cell", "RNN", "LSTM", "GRU", "GRU_RESET_BEFORE", "Scan",
     "affine", "input_gradient", "weight_gradient", "activation", "lstm_gates",
-    "rnn_cell_forward", "rnn_preactivation_gradient", "rnn_cell_backward",
+    "preactivation", "rnn_cell_forward", "rnn_preactivation_gradient", "rnn_cell_backward",
     "lstm_cell_forward", "lstm_preactivation_gradient", "lstm_cell_backward", "gru_cell_forward", "gru_cell_backward",
     "scan_forward", "scan_backward", "cell_scan_forward", "cell_scan_backward",
     "gate_order", "regroup", "read_params",
@@ -151,10 +154,17 @@ def activation(gate: str, z: Array, canonical: Callable, names: dict[str, str] =
     return canonical(z)
 
 
+def preactivation(x: Array, h: Array, params: Params) -> Array:
+    """z = x w_x^T + h w_h^T + (b_x + b_h): x (N, D), h (N, H) -> (N, G*H). Summed in the order the
+    courses write it (their one bias b = b_x, b_h = 0 then adds exactly), which keeps their fixtures'
+    bits; PyTorch's own order differs from it by rounding only."""
+    return x @ params.w_x.T + h @ params.w_h.T + (params.b_x + params.b_h)
+
+
 def rnn_cell_forward(x: Array, h: Array, params: Params, names: dict[str, str] = KERNEL_NAMES
                      ) -> tuple[Array, RNNCache]:
     """h' = tanh(x w_x^T + b_x + h w_h^T + b_h). x (N, D), h (N, H) -> h' (N, H), cache."""
-    h_new = activation("h", affine(x, params.w_x, params.b_x) + affine(h, params.w_h, params.b_h), np.tanh, names)
+    h_new = activation("h", preactivation(x, h, params), np.tanh, names)
     return h_new, RNNCache(x, h, params, h_new)
 
 
@@ -185,8 +195,7 @@ def lstm_gates(z: Array, c: Array, names: dict[str, str] = KERNEL_NAMES) -> tupl
 def lstm_cell_forward(x: Array, h: Array, c: Array, params: Params, names: dict[str, str] = KERNEL_NAMES
                       ) -> tuple[Array, Array, LSTMCache]:
     """One LSTM step, gate blocks i, f, g, o. x (N, D), h, c (N, H) -> h', c' (N, H), cache."""
-    z = affine(x, params.w_x, params.b_x) + affine(h, params.w_h, params.b_h)
-    h_new, c_new, i, f, g, o, tanh_c = lstm_gates(z, c, names)
+    h_new, c_new, i, f, g, o, tanh_c = lstm_gates(preactivation(x, h, params), c, names)
     return h_new, c_new, LSTMCache(x, h, c, params, i, f, g, o, tanh_c)
 
 
