@@ -32,7 +32,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from conformance import cases, catalogue, class_report, cluster, fixtures, grade_reports, reference, remote_job
+from conformance import cases, catalogue, class_report, cluster, fixtures, grade_reports, reference, remote_job, template
 from conformance.grade_console import ProgressDisplay
 from conformance.grade_submission import all_refs, error_for, grade_submission
 from conformance.options import (DEFAULT_MEMORY_MB, DEFAULT_RANDOM_CASES, DEFAULT_RANDOM_SEED,  # noqa: F401 - the grader's API
@@ -243,6 +243,8 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
     for var in _THREAD_VARS:  # one BLAS thread per process: predictable timing, no oversubscription
         os.environ[var] = "1"
     _SUITES = suites = prepare_suites(suite, points, random_cases, random_seed)
+    framework = suites[suite].info.tensors if suite and suites[suite].info else None
+    template.preload([framework] if framework and isolate else [])  # a class that may use it: once per template
     picked = collect([Path(p) for p in submissions], suites, suite)
     out = Path(out)
     run = {"suite": suite, "timeout": float(timeout), "memory_mb": int(memory_mb), "random_cases": int(random_cases),

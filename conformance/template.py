@@ -19,6 +19,17 @@ from pathlib import Path
 
 from conformance.sandbox import FORCE_FALLBACK
 
+PRELOAD: list[str] = []  # what templates started from now on import before forking (see preload)
+
+
+def preload(modules: list[str]) -> None:
+    """Templates started from now on (in this process and the grading processes it forks) import
+    ``modules`` before forking any worker: for a class graded in a suite whose targets may use a
+    tensor framework, so that each worker does not import it again, and all of them find it
+    mapped alike. Only installed modules are kept."""
+    PRELOAD[:] = [name for name in modules if importlib.util.find_spec(name) is not None]
+
+
 class TemplateError(Exception):
     """The template could not start a worker (it died, or never answered)."""
 
@@ -51,7 +62,7 @@ class Template:
     def __init__(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         code = (f"import sys; sys.path[:0] = {[package_root(), numpy_root()]!r}; "
-                f"from conformance.worker import main; main({theirs.fileno()})")
+                f"from conformance.worker import main; main({theirs.fileno()}, {tuple(PRELOAD)!r})")
         self.process = subprocess.Popen([sys.executable, "-I", "-c", code], pass_fds=[theirs.fileno()],
                                         env=worker_env(), stdin=subprocess.DEVNULL, cwd="/")
         theirs.close()

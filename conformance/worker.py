@@ -18,6 +18,7 @@ for each as it ends), ``call_perturbed``, ``call_many``, ``exit``.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
 import os
@@ -347,8 +348,17 @@ def _sweep(groups: list) -> list:
     return left
 
 
-def main(control_fd: int) -> None:
-    """The template: fork a worker per request, until the grader closes the socket."""
+def main(control_fd: int, preload: tuple[str, ...] = ()) -> None:
+    """The template: fork a worker per request, until the grader closes the socket. ``preload``:
+    modules imported once here, before any fork, so that no worker pays for them (a class's
+    tensor framework: torch takes ~2.3 s to import in each sandboxed worker) and every worker
+    finds them alike (what is mapped before the fork is outside the --memory-mb budget). One
+    that fails to import is skipped: the target's own import then says why."""
+    for name in preload:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a broken install shows in the target's own import
+            pass
     control = socket.socket(fileno=control_fd)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the As it forks are reaped by the kernel
     sandbox.libc_prctl_pdeathsig()

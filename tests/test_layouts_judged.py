@@ -136,3 +136,25 @@ def load_target_module(path: Path):
     from conformance.target import load_target
 
     return load_target(str(path))
+
+
+def test_a_torch_class_finds_torch_imported_once_in_the_template(tmp_path):
+    """Graded with --suite torch, every worker is forked from a template that imported torch (each
+    worker would otherwise pay ~2.3 s); without --suite nothing is preloaded. The probe target is
+    right only when torch was already imported as its module ran."""
+    pytest.importorskip("torch")
+    from conformance.grade import grade
+
+    source = (TARGETS / "torch_ops_rewrite.py").read_text().replace(
+        "import torch\n", "import sys\n\nPRELOADED = 'torch' in sys.modules\n\nimport torch\n", 1)
+    source = source.replace("    return torch.stack(states), h\n\n\ndef lstm_forward",
+                            "    return torch.stack(states) * (1.0 if PRELOADED else 2.0), h\n\n\ndef lstm_forward", 1)
+    (tmp_path / "probe").mkdir()
+    (tmp_path / "probe" / "probe.py").write_text(source)
+    preloaded = grade([tmp_path / "probe"], tmp_path / "with_suite", suite="torch", jobs=1, random_cases=0,
+                      report=False, progress=False)
+    plain = grade([tmp_path / "probe"], tmp_path / "detected", jobs=1, random_cases=0, report=False,
+                  progress=False)
+    assert preloaded[0].suite == plain[0].suite == "torch"
+    assert preloaded[0].score == preloaded[0].max_score
+    assert plain[0].score < plain[0].max_score  # rnn_forward's output doubled: torch was not preloaded
