@@ -196,11 +196,16 @@ class IsolatedTarget:
         self._adapt()
 
     def _adapt(self) -> None:
-        self._send(self._adapted)
-        reply = self._receive(time.monotonic() + max(self.timeout, 30.0), f"loading {self._adapted['framework']}")
+        framework = self._adapted["framework"]
+        try:
+            self._send(self._adapted)
+            reply = self._receive(time.monotonic() + max(self.timeout, 30.0), f"calling it with {framework} tensors")
+        except WorkerFailure as exc:  # hung, died or lied while adapting: the submission's doing
+            self.close()
+            raise TargetImportError(f"{self.__file__}: {exc}") from None
         if "raised" in reply:
             self.close()
-            raise TargetImportError(f"{self.__file__}: calling it with {self._adapted['framework']} tensors failed: "
+            raise TargetImportError(f"{self.__file__}: calling it with {framework} tensors failed: "
                                     f"{self._readable(' '.join(map(str, reply['raised'][:2])))}")
         self._functions = reply["ready"]
         self.__dict__.pop("_remote", None)

@@ -79,11 +79,14 @@ def uses_framework(fn: Any, framework: str) -> bool:
         namespace = getattr(function, "__globals__", {})
         for name in _global_names(code):
             value = namespace.get(name)
-            source = value.__name__ if isinstance(value, ModuleType) else getattr(value, "__module__", None)
-            if isinstance(source, str) and source.partition(".")[0] == framework:
-                return True
-            if callable(value) and getattr(value, "__module__", None) == function.__module__ and refers(value):
-                return True
+            try:  # the target's objects: an attribute may raise anything
+                source = value.__name__ if isinstance(value, ModuleType) else getattr(value, "__module__", None)
+                if isinstance(source, str) and source.partition(".")[0] == framework:
+                    return True
+                if callable(value) and source == getattr(function, "__module__", None) and refers(value):
+                    return True
+            except Exception:  # noqa: BLE001 - such a name is not the framework
+                continue
         return False
 
     return refers(fn)

@@ -125,11 +125,14 @@ def test_only_functions_whose_code_uses_torch_get_tensors(tmp_path):
         "def via_helper(x, h):\n    return _cell(x, h)\n\n"
         "def via_alias(x):\n    return sigmoid(x)\n\n"
         "def in_a_lambda(x):\n    return (lambda y: T.exp(y))(x)\n\n"
-        "def numpy_only(x):\n    return np.tanh(x) + len('torch')\n")
+        "def numpy_only(x):\n    return np.tanh(x) + len('torch')\n\n"
+        "class _Hostile:\n    def __getattribute__(self, name):\n        raise RuntimeError(name)\n\n"
+        "hostile = _Hostile()\n\ndef touches_hostile(x):\n    return hostile(x) + T.tanh(x)\n")
     module = load_target_module(tmp_path / "mixed_torch.py")
     uses = {name: uses_framework(getattr(module, name), "torch")
-            for name in ("via_helper", "via_alias", "in_a_lambda", "numpy_only")}
-    assert uses == {"via_helper": True, "via_alias": True, "in_a_lambda": True, "numpy_only": False}
+            for name in ("via_helper", "via_alias", "in_a_lambda", "numpy_only", "touches_hostile")}
+    assert uses == {"via_helper": True, "via_alias": True, "in_a_lambda": True, "numpy_only": False,
+                    "touches_hostile": True}  # an object whose every attribute raises is passed over
 
 
 def load_target_module(path: Path):
