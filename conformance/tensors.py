@@ -113,11 +113,11 @@ class TensorTarget(ModuleType):
                         if callable(getattr(module, name, None)) and uses_framework(getattr(module, name), framework)}
         synthesized = {name: how for name, how in plan["backwards"].items() if how["forward"] in with_tensors}
         for name in sorted(with_tensors):
-            setattr(self, name, _tensor_call(getattr(module, name), framework))
+            setattr(self, name, _tensor_call(getattr(module, name)))
         for name, how in synthesized.items():
             forward = getattr(module, how["forward"])
-            setattr(self, how["forward"], _forward_with_cache(forward, how, framework))
-            setattr(self, name, _autograd_backward(name, how, framework))
+            setattr(self, how["forward"], _forward_with_cache(forward, how))
+            setattr(self, name, _autograd_backward(name, how))
         info = dict(getattr(module, "__rnn_conformance_load__", None) or {"notes": [], "broken": {}})
         info["notes"] = list(info.get("notes", [])) + ([
             f"called with {framework} tensors (they use {framework}): " + ", ".join(f"`{n}`" for n in sorted(with_tensors))]
@@ -157,7 +157,7 @@ def _to_arrays(value: Any, torch: Any) -> Any:
     return _mapped(value, torch.Tensor, lambda t: t.detach().cpu().numpy())
 
 
-def _tensor_call(fn: Any, framework: str) -> Any:
+def _tensor_call(fn: Any) -> Any:
     def call(*args: Any) -> Any:
         import torch
 
@@ -168,7 +168,7 @@ def _tensor_call(fn: Any, framework: str) -> Any:
     return call
 
 
-def _forward_with_cache(fn: Any, how: dict[str, Any], framework: str) -> Any:
+def _forward_with_cache(fn: Any, how: dict[str, Any]) -> Any:
     """The target's forward; called with the cache flag (one argument more, true), on leaf
     tensors that require gradients, its outputs then followed by an AutogradCache."""
     def call(*args: Any) -> Any:
@@ -193,7 +193,7 @@ def _forward_with_cache(fn: Any, how: dict[str, Any], framework: str) -> Any:
     return call
 
 
-def _autograd_backward(name: str, how: dict[str, Any], framework: str) -> Any:
+def _autograd_backward(name: str, how: dict[str, Any]) -> Any:
     """The backward a target did not write: (*upstream gradients, cache) -> every input's gradient."""
     def backward(*args: Any) -> tuple:
         import torch
