@@ -278,7 +278,9 @@ class Harness:
             fwd_out = getattr(self.oracle, forward.function)(*self._arguments(forward, inputs, for_cache=True))
             return calling.name_outputs(forward, fwd_out, for_cache=True)[calling.cache_output_name(forward)]
         fn = self._function(forward.function, needed_by=spec.function)
-        what = f"your `{forward.function}` (building the cache for `{spec.function}`)"
+        what = f"your `{forward.function}` (building the cache for `{spec.function}`" + (
+            f": called with {forward.cache_flag}=True as its last argument, it returns its cache last)"
+            if forward.cache_flag else ")")
         named = self._structure(forward, self._call(fn, self._arguments(forward, inputs, for_cache=True), what,
                                                     forward.function), for_cache=True)
         if isinstance(named, str):

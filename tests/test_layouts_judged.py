@@ -161,3 +161,21 @@ def test_a_torch_class_finds_torch_imported_once_in_the_template(tmp_path):
     assert preloaded[0].suite == plain[0].suite == "torch"
     assert preloaded[0].score == preloaded[0].max_score
     assert plain[0].score < plain[0].max_score  # rnn_forward's output doubled: torch was not preloaded
+
+
+def test_a_backward_whose_forward_takes_no_return_cache_is_told_what_was_asked(tmp_path):
+    source = (TARGETS / "_correct_torch.py").read_text().replace(
+        "def rnn_forward(x, h0, w_ih, w_hh, b_ih, b_hh, return_cache=False):", "def rnn_forward(x, h0, w_ih, w_hh, b_ih, b_hh):")
+    (tmp_path / "no_flag.py").write_text(source.replace("    if return_cache:\n        return output, h, (x, h0, w_ih, "
+                                                        "w_hh, output)\n", "", 1))
+    results, _, _ = judged(tmp_path / "no_flag.py", random_cases=0)
+    assert results["rnn_forward[random_a]"][0] == "pass"  # a plain call never passes the flag
+    target = IsolatedTarget(str(tmp_path / "no_flag.py"))
+    try:
+        harness = Harness(target, SUITES["torch"], diagnose=False)
+        verdict = harness.run(next(r for r in harness.items() if r.name == "rnn_backward[random_a]"))
+    finally:
+        target.close()
+    assert verdict.outcome == "error" and verdict.culprit == "rnn_forward"
+    assert "called with return_cache=True as its last argument, it returns its cache last" in verdict.note
+    assert "takes 6 positional arguments but 7 were given" in verdict.note
