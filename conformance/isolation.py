@@ -35,7 +35,7 @@ import numpy as np
 
 from conformance import paths, template, validated, wire
 from conformance.target import TargetImportError
-from conformance.worker import GRADER_OOM_EXIT, WARNINGS_KEPT
+from conformance.worker import GRADER_OOM_EXIT, OUT_OF_MEMORY_EXIT, WARNINGS_KEPT
 
 OUTPUT_LIMIT = 8 << 20  # bytes of stdout+stderr a worker may write
 PIPE_BYTES = 1 << 20  # the request and reply pipes' buffers
@@ -48,6 +48,19 @@ class WorkerFailure(Exception):
     def __init__(self, message: str, kind: str = "protocol", function: str | None = None):
         super().__init__(message)
         self.kind, self.function = kind, function
+
+
+class AskAgainAlone(WorkerFailure):
+    """Nothing the worker sent answers the call: the worker is discarded, and the call is asked
+    again, alone, of a fresh worker (once; then this is its verdict)."""
+
+
+class RepliesCrossed(AskAgainAlone):
+    """A reply that does not name the request and item it was read for, or came from another
+    process than the worker (a copy of it the submission forked, bytes it wrote to our pipe)."""
+
+    def __init__(self, message: str, function: str | None = None):
+        super().__init__(message, kind="crossed", function=function)
 
 
 class TargetRaised(Exception):
@@ -91,6 +104,9 @@ def _describe_exit(status: int | None, memory_mb: int) -> str:
         extra = {"SIGXCPU": " (CPU time limit)", "SIGSEGV": " (segmentation fault)",
                  "SIGKILL": f" (perhaps the memory limit of {memory_mb} MB)"}.get(name, "")
         return f"the worker running your code was killed by signal {name}{extra}"
+    if os.WEXITSTATUS(status) == OUT_OF_MEMORY_EXIT:
+        return (f"the worker running your code ran out of memory (the limit is {memory_mb} MB): what your code "
+                f"holds left none to answer with")
     return f"the worker running your code exited with code {os.WEXITSTATUS(status)} (sys.exit / os._exit?)"
 
 
@@ -118,6 +134,11 @@ class IsolatedTarget:
         self.__file__ = str(Path(target).resolve()) if is_file else target
         self.timeout, self.memory_mb, self.cpu_seconds = timeout, memory_mb, cpu_seconds
         self.pid: int | None = None
+        # Every reply names the request it answers (the worker's count of requests read, from 1;
+        # the hello is 0), the item within it, and the worker's own pid: _receive checks all three.
+        self._asked = 0  # requests written to the current worker
+        self._answered_calls = 0  # calls of the submission's code it answered
+        self._worker_pid: int | None = None
         self.sandbox = ""
         self.fingerprints: dict[str, str] = {}
         self.last_warnings: list[str] = []
@@ -133,9 +154,9 @@ class IsolatedTarget:
         # A batch in flight (see batch()): calls (key, function, make its arguments, caches by value)
         # whose replies are still to be read, in order; the replies read ahead of being asked for (a
         # reply, or the WorkerFailure); and the calls lost with a worker that died before answering them.
-        self._pending: collections.deque[tuple[str, str, Callable[[], list], bool]] = collections.deque()
+        self._pending: collections.deque[tuple[str, str, Callable[[], list], bool, tuple[int, int]]] = collections.deque()
         self._answered: dict[str, tuple[Callable[[], list], dict | WorkerFailure]] = {}
-        self._lost: dict[str, tuple[str, str, Callable[[], list], bool]] = {}
+        self._lost: dict[str, tuple] = {}
         self._scratch = tempfile.mkdtemp(prefix="rnn-conformance-worker-")
         shown = str(Path(submission).resolve()) if submission else (str(Path(self.__file__).parent) if is_file else None)
         inside = None
@@ -171,8 +192,10 @@ class IsolatedTarget:
                 os.close(fd)
         os.set_blocking(req_w, False)  # _write waits with a deadline: a worker that stops reading is not waited for
         self._requests, self._replies, self._status = req_w, rep_r, status_r
+        self._asked, self._worker_pid, self._answered_calls = 0, None, 0
         try:
-            hello = self._receive(deadline=time.monotonic() + max(self.timeout, 30.0), what="importing your file")
+            hello = self._receive(deadline=time.monotonic() + max(self.timeout, 30.0), what="importing your file",
+                                  answers=(0, 0))
         except WorkerFailure as exc:
             raise TargetImportError(f"{self.__file__}: {exc}") from None
         if "sandbox_error" in hello and self._job["namespaces"]:  # namespaces exist, mounts failed: fall back
@@ -183,6 +206,7 @@ class IsolatedTarget:
             self.close()
             raise TargetImportError(self._readable(hello["import_error"]))
         self._functions, self.fingerprints, self.sandbox = hello["ready"], hello["fingerprints"], hello["sandbox"]
+        self._worker_pid = hello["pid"]
         self.__dict__.pop("_remote", None)
         self.load_info = self._readable_all(hello.get("load_info", {}))
         self.imports = [str(name) for name in list(hello.get("imports", []))[:100]]
@@ -199,7 +223,8 @@ class IsolatedTarget:
         framework = self._adapted["framework"]
         try:
             self._send(self._adapted)
-            reply = self._receive(time.monotonic() + max(self.timeout, 30.0), f"calling it with {framework} tensors")
+            reply = self._receive(time.monotonic() + max(self.timeout, 30.0), f"calling it with {framework} tensors",
+                                  answers=(self._asked, 0))
         except WorkerFailure as exc:  # hung, died or lied while adapting: the submission's doing
             self.close()
             raise TargetImportError(f"{self.__file__}: {exc}") from None
@@ -291,7 +316,11 @@ class IsolatedTarget:
         return sorted(self._functions)
 
     # -- calls
-    def _receive(self, deadline: float, what: str, timeout: float | None = None) -> dict:
+    def _receive(self, deadline: float, what: str, timeout: float | None = None,
+                 answers: tuple[int, int] = (0, 0)) -> dict:
+        """The next reply, which must answer item ``answers[1]`` of request ``answers[0]`` and come
+        from the worker itself; anything else (a late reply to an earlier request, a process the
+        submission forked, bytes it wrote to our pipe) kills the worker: RepliesCrossed."""
         fd = self._replies
 
         def read(n: int) -> bytes:
@@ -315,7 +344,8 @@ class IsolatedTarget:
         header_len, blob_len = wire.frame_lengths(read(wire.FRAME_SIZE))
         if header_len + blob_len > (self.memory_mb << 20) + (64 << 20):
             self._kill()
-            raise WorkerFailure(f"{what} sent back {header_len + blob_len} bytes, over the {self.memory_mb} MB limit")
+            raise WorkerFailure(f"{what}: the reply announced {header_len + blob_len} bytes, over the {self.memory_mb} MB "
+                                f"limit (a result that large, or bytes your code wrote onto the grader's pipe)")
         try:
             reply = wire.decode(read(header_len), read(blob_len))
         except wire.WireError as exc:
@@ -324,9 +354,20 @@ class IsolatedTarget:
         if not isinstance(reply, dict):
             self._kill()
             raise WorkerFailure(f"{what}: malformed reply from the worker (not a message)")
+        named = (reply.get("answers"), reply.get("pid"))
+        if named[0] != list(answers) or (self._worker_pid is not None and named[1] != self._worker_pid):
+            self._kill()
+            raise RepliesCrossed(f"{what}: the worker's reply named {_naming(*named)}, not request {answers[0]} "
+                                 f"item {answers[1]} of process {self._worker_pid}; the worker was discarded")
         if "grader_oom" in reply:
             self._kill()
+            if self._answered_calls:  # what the submission's earlier calls keep holds the memory
+                raise AskAgainAlone(f"{what}: the worker had no memory left (the limit is {self.memory_mb} MB) to "
+                                    f"read the call's arguments, held by what your code keeps from earlier calls",
+                                    kind="memory")
             raise WorkerFailure(_GRADER_OOM.format(mb=self.memory_mb), kind="grader-oom")
+        if answers[0]:
+            self._answered_calls += 1
         return reply
 
     @contextlib.contextmanager
@@ -393,7 +434,8 @@ class IsolatedTarget:
         if self.pid is None:
             self._start()
         self._write(request, function)
-        self._pending.extend((key, function, make_args, caches_by_value) for key, make_args in calls)
+        self._pending.extend((key, function, make_args, caches_by_value, (self._asked, item))
+                             for item, (key, make_args) in enumerate(calls))
 
     def batched(self, key: str) -> tuple[list | None, Any]:
         """(the arguments, the result) of a call started by batch(): as call() returns it, raising
@@ -402,8 +444,8 @@ class IsolatedTarget:
         them (they are made only to show a change). KeyError: not batched, or already taken."""
         while key not in self._answered and any(call[0] == key for call in self._pending):
             self._read_next()
-        if key in self._lost:
-            _, function, make_args, by_value = self._lost.pop(key)
+        if key in self._lost:  # its worker died or crossed its replies first: asked alone, of a fresh worker
+            _, function, make_args, by_value, _ = self._lost.pop(key)
             args = make_args()
             return args, self.call(function, args, caches_by_value=by_value)
         make_args, reply = self._answered.pop(key)
@@ -424,9 +466,13 @@ class IsolatedTarget:
     def _read_next(self) -> None:
         """Read the reply to the oldest pending batched call; a timeout or death is its answer (the
         calls after it are dropped with the worker)."""
-        key, function, make_args, _ = self._pending.popleft()
+        call = self._pending.popleft()
+        key, function, make_args, _, answers = call
         try:
-            reply: dict | WorkerFailure = self._receive(time.monotonic() + self.timeout, "the call")
+            reply: dict | WorkerFailure = self._receive(time.monotonic() + self.timeout, "the call", answers=answers)
+        except AskAgainAlone:  # nothing read from that worker is this call's answer: it is asked again, alone
+            self._lost[key] = call
+            return
         except WorkerFailure as exc:
             exc.function = function
             reply = exc
@@ -445,6 +491,7 @@ class IsolatedTarget:
         it: a worker that stops reading (stopped, or stuck before it reads) is killed at the timeout."""
         view = memoryview(wire.framed(*message))
         deadline = time.monotonic() + self.timeout
+        self._asked += 1  # the worker counts it once it has read it whole
         while view:
             try:
                 view = view[os.write(self._requests, view):]
@@ -461,15 +508,27 @@ class IsolatedTarget:
     def _request(self, request: dict, timeout: float) -> dict:
         self.last_warnings = []
         self._drain()
+        fresh = self.pid is None
+        try:
+            return self._ask(request, timeout)
+        except AskAgainAlone:
+            # E.g. a reply meant for an earlier call: the call is asked again, alone, of a fresh
+            # worker; not when the worker was fresh already (no earlier call to blame), nor when the
+            # call holds caches of the discarded worker (they died with it).
+            if fresh or _holds_handle(request):
+                raise
+        return self._ask(request, timeout)
+
+    def _ask(self, request: dict, timeout: float) -> dict:
         if self.pid is None:
             self._start()  # the previous worker died or was killed: a fresh one, a fresh import
-        self._send(request)
         try:
-            reply = self._receive(time.monotonic() + timeout, "the call", timeout)
+            self._send(request)
+            return self._checked(self._receive(time.monotonic() + timeout, "the call", timeout,
+                                               answers=(self._asked, 0)))
         except WorkerFailure as exc:
             exc.function = request["function"]
             raise
-        return self._checked(reply)
 
     def _checked(self, reply: dict) -> dict:
         """The reply of a call that returned; TargetRaised for one that raised. Sets last_warnings."""
@@ -480,6 +539,24 @@ class IsolatedTarget:
             raise TargetRaised(type_name, self._readable(message), self._readable(frames))
         self.last_warnings = [str(w) for w in reply.get("warnings", [])][:WARNINGS_KEPT]
         return reply
+
+
+def _naming(answers: Any, pid: Any) -> str:
+    """What a stray reply said it answered, for the verdict (it is the submission's text: kept short)."""
+    if isinstance(answers, list) and len(answers) == 2 and all(type(a) is int for a in answers):
+        return f"request {answers[0]} item {answers[1]} of process {pid if type(pid) is int else '?'}"
+    return "no request"
+
+
+def _holds_handle(value: Any) -> bool:
+    """Whether ``value`` (a request's arguments) holds a cache kept in a worker."""
+    if isinstance(value, wire.Handle):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_handle(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_handle(v) for v in value)
+    return False
 
 
 def _copy_back(local: Any, after: Any) -> None:

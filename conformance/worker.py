@@ -42,6 +42,7 @@ from conformance.target import TargetImportError, _target_frames_only, imported_
 HANDLE_LIMIT = 256  # caches kept per worker; older ones are dropped
 WARNINGS_KEPT = 5  # distinct warnings reported per call
 GRADER_OOM_EXIT = 71  # the worker ran out of memory in our code, not the submission's
+OUT_OF_MEMORY_EXIT = 72  # the memory the submission holds left none for answering it
 STATUS = struct.Struct("<i")
 
 
@@ -137,19 +138,30 @@ def serve(job: dict, requests: int, replies: int) -> None:
             raise wire.WireError("a cache from an earlier worker or evicted long ago was passed back")
         return handles[key]
 
-    def reply(message: Any) -> None:
+    me = os.getpid()
+    asked = 0  # requests read so far: the number of the one being answered
+
+    def reply(message: dict, item: int = 0) -> None:
+        """Send ``message`` as the answer to item ``item`` of request ``asked``. Only this process
+        speaks: a copy of it that the submission forked (a child whose own fork failed, say) and
+        that unwinds back here ends without a word, so a reply can never come from a stranger."""
+        if os.getpid() != me:
+            os._exit(0)
         for stream in (sys.stdout, sys.stderr):  # what the call printed reaches the file now
             try:
                 stream.flush()
             except BaseException:  # noqa: BLE001 - a replaced or broken stream is the target's business
                 pass
-        wire.send(replies, *wire.encode(message, keep))
+        wire.send(replies, *wire.encode({**message, "answers": [asked, item], "pid": me}, keep))
 
-    def reply_result(message: dict) -> None:
+    def reply_result(message: dict, item: int = 0) -> None:
         try:
-            reply(message)
+            reply(message, item)
+        except MemoryError:  # the submission holds the memory our reply needed
+            reply({"raised": ["MemoryError", "while sending the result back (the memory your code holds "
+                                             "left none for it)", ""]}, item)
         except BaseException as exc:  # noqa: BLE001 - e.g. a lying __array__ that raises
-            reply({"raised": [type(exc).__name__, f"while sending the result back: {exc}", ""]})
+            reply({"raised": [type(exc).__name__, f"while sending the result back: {exc}", ""]}, item)
 
     sys.path[:0] = job.get("sys_path", [])
     if job.get("sandbox_error"):
@@ -177,9 +189,11 @@ def serve(job: dict, requests: int, replies: int) -> None:
         try:
             header_len, blob_len = wire.frame_lengths(_read_exactly(requests, wire.FRAME_SIZE))
             request = wire.decode(_read_exactly(requests, header_len), _read_exactly(requests, blob_len), resolve)
+            asked += 1
         except EOFError:
             os._exit(0)
         except MemoryError:  # our decoding of the grader's arguments: not the submission's doing
+            asked += 1
             try:
                 reply({"grader_oom": "receiving the arguments"})
             except MemoryError:
@@ -202,12 +216,21 @@ def serve(job: dict, requests: int, replies: int) -> None:
         except BaseException as exc:  # noqa: BLE001 - a module __getattr__ of the target's may raise anything
             fn = exc
         if request["op"] == "call_batch":  # items of one function: one reply per call, as each ends
-            for call in request["calls"]:
-                reply_result(_answer_call(fn, call["args"], call.get("caches") or [], file))
+            for item, call in enumerate(request["calls"]):
+                reply_result(_answer_call(fn, call["args"], call.get("caches") or [], file), item)
         elif request["op"] == "call":
             reply_result(_answer_call(fn, request["args"], request.get("caches") or [], file))
         else:
             reply_result(_answer_calls(fn, request, file))
+
+
+def _raised(exc: BaseException, file: str | None) -> dict:
+    """The reply for a call that raised ``exc``: its type, message and the target's frames. A
+    MemoryError leaves little to format with: its frames are dropped rather than the reply."""
+    try:
+        return {"raised": [type(exc).__name__, str(exc), _target_frames_only(exc, file)]}
+    except MemoryError:
+        return {"raised": [type(exc).__name__, "(out of memory: no message or traceback could be formatted)", ""]}
 
 
 def _answer_call(fn: Any, args: list, caches: list[int], file: str | None) -> dict:
@@ -221,7 +244,7 @@ def _answer_call(fn: Any, args: list, caches: list[int], file: str | None) -> di
             before = [_snapshot(a) for a in args]
             result = fn(*args)
         except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt... are verdicts too
-            return {"raised": [type(exc).__name__, str(exc), _target_frames_only(exc, file)]}
+            return _raised(exc, file)
     if caches and type(result) is tuple:  # caches stay here; the grader gets handles
         result = tuple(wire.Keep(x) if i in caches else x for i, x in enumerate(result))
     # Arrays and dicts the call changed in place come back, so the grader sees it; None: unchanged.
@@ -241,7 +264,7 @@ def _answer_calls(fn: Any, request: dict, file: str | None) -> dict:
             else:
                 result = [fn(*args) for args in request["calls"]]
         except BaseException as exc:  # noqa: BLE001
-            return {"raised": [type(exc).__name__, str(exc), _target_frames_only(exc, file)]}
+            return _raised(exc, file)
     positions = request.get("keep")
     if positions is not None:  # drop what the caller will not read (caches): less to send
         result = [tuple(x if i in positions else None for i, x in enumerate(r)) if type(r) is tuple else r
@@ -285,6 +308,8 @@ def _reaper(job: dict, req: int, rep: int, status: int, out: int, a_alive: int) 
         os.close(null), os.close(out)
         try:
             serve({**job, "target": target}, req, rep)
+        except MemoryError:  # what the submission holds left none for our own code
+            os._exit(OUT_OF_MEMORY_EXIT)
         finally:
             os._exit(70)
     for fd in (req, rep, out):

@@ -31,6 +31,7 @@ import pytest
 
 import oracle
 from conformance import paths, sandbox, validated
+from hostile_expectations import expectation, wrongly_failed
 
 HERE = Path(__file__).parent
 HOSTILE = sorted((HERE / "hostile").glob("*.py"))
@@ -40,16 +41,6 @@ MEMORISED = HERE / "targets" / "memorised.py"
 OPTIONS = ["--suite", "dlai", "--timeout", "1", "--memory-mb", "256", "--random-cases", "1"]
 MODES = {"local": ["--jobs", "2"], "dask": ["--scheduler", "local:2"]}
 PASTED = ["rnn_cell_forward", "rnn_forward", "lstm_forward", "rnn_backward", "lstm_cell_backward", "lstm_backward"]
-
-
-def expectation(file: Path) -> dict:
-    """VERDICT / WORDS / ANY_OF / PRINTS / NOT_GRADED of a hostile file, read as text: importing it
-    is the hazard."""
-    namespace: dict = {}
-    for line in file.read_text().splitlines():
-        if line.startswith(("VERDICT", "ANY_OF", "PRINTS", "NOT_GRADED")):
-            exec(line, namespace)  # our own one-line literals
-    return namespace
 
 
 def pasted_oracle() -> str:
@@ -245,6 +236,8 @@ def test_each_hostile_verdict_is_precise(class_run, file):
         assert any(word in outputs for word in expect["ANY_OF"]), outputs[:1500]
     # Everything but the hostile function (and what is built on it) still earns its points.
     assert results["score"] > 0.5 * results["extra_data"]["max_score"], results["score"]
+    if "MAY_FAIL" in expect:  # and, where the file says which, every item it does not name passes
+        assert wrongly_failed(results, expect["MAY_FAIL"]) == []
 
 
 def test_the_memoriser_cannot_reach_the_fixtures(class_run):
