@@ -7,6 +7,12 @@ in-place mutation is still seen). Values cross as JSON plus raw array bytes (wir
 objects that are not plain data stay in the worker as handles (caches). Several calls of one
 function can be asked at once (batch(), batched()): the worker answers each as it ends.
 
+Every reply names what it answers: the request (the worker's count of requests read), the item
+within it and the worker's pid. _receive checks all three; a reply for anything else (late, or
+from a copy of the worker the submission forked) discards the worker, and the call is asked
+again, alone, of a fresh one (AskAgainAlone). Replies can therefore never be judged as another
+call's, however the submission's processes interleave.
+
 Workers are forked by a template process that never imported the oracle (template.py,
 worker.py) and are confined as sandbox.py describes. A worker that hangs is killed at the
 timeout with every process it started; a worker that dies is replaced at the next call; the
