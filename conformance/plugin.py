@@ -21,7 +21,8 @@ STATE = pytest.StashKey["ConformanceRun"]()
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("rnn-conformance", "conformance of an RNN implementation to the spec")
     group.addoption("--target", metavar="MODULE_OR_FILE",
-                    help="the implementation to judge: a .py file or an importable module")
+                    help="the implementation to judge: a .py file, a notebook, a folder (its file is picked as "
+                         "`rnn-conformance grade` picks it) or an importable module")
     group.addoption("--suite", metavar="SUITE",
                     help="which suite the target implements, by name or alias (default: detected from its functions; "
                          "`rnn-conformance list` shows the suites)")
@@ -83,10 +84,13 @@ def pytest_configure(config: pytest.Config) -> None:
     from conformance.target import SuiteDetectionError, TargetImportError, detect_suite, load_target
 
     _check_options(config)
+    from conformance.submissions import PickError, resolve_target
+
     try:
         suites = load_all()
         chosen = resolve_suite_name(config.getoption("suite")) if config.getoption("suite") else None
-    except (SpecError, ValueError) as exc:
+        target = resolve_target(target, suites, chosen)  # a folder: the file grade would pick
+    except (SpecError, ValueError, PickError) as exc:
         raise pytest.UsageError(f"rnn-conformance: {exc}") from None
     try:
         if not config.getoption("in_process"):
