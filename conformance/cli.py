@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import glob
 import os
 import sys
 
@@ -120,6 +121,15 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from conformance.grade import GradeError, grade  # lazily: the other subcommands never need it
     from conformance.grade_console import print_summary
 
+    # Before anything is written: a typo is not a submission that scores 0. lexists: a broken
+    # link the shell's glob found is a submission, whose own result says what is wrong.
+    missing = [p for p in args.submissions if not os.path.lexists(p)]
+    if missing:
+        listed = ", ".join(f"{p} (a pattern that matched nothing: the shell passes it on unexpanded)"
+                           if glob.has_magic(str(p)) else str(p) for p in missing)
+        print(f"grade: no such submission{'s' if len(missing) > 1 else ''} ({len(missing)} of "
+              f"{len(args.submissions)}): {listed}; nothing was graded", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     try:
         results = grade(args.submissions, args.out, suite=args.suite, jobs=args.jobs, timeout=args.timeout,

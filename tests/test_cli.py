@@ -29,3 +29,14 @@ def test_grade_help_names_every_kind_of_submission(capsys) -> None:
         main(["grade", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "a .py file, a notebook (.ipynb) or a folder" in text
+
+
+def test_grade_lists_every_submission_that_is_not_there_and_writes_nothing(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "alice.py").write_text("def softmax(x):\n    return x\n")
+    code = main(["grade", "typo/*", "alice.py", "bob.py", "--out", "g"])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    assert captured.err == ("grade: no such submissions (2 of 3): typo/* (a pattern that matched nothing: the "
+                            "shell passes it on unexpanded), bob.py; nothing was graded\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alice.py"]  # no --out folder
