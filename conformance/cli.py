@@ -241,10 +241,18 @@ class _GradescopeParser(_Parser):
 
 def cmd_gradescope(args: argparse.Namespace) -> int:
     """Grade Gradescope's upload into its results.json; see conformance.gradescope for the exit status."""
-    from conformance.gradescope import default_paths, grade_upload
+    from conformance import gradescope as gs
 
-    submission, results = default_paths(args.root)
-    return grade_upload(args.submission or submission, args.results or results, args.root, suite=args.suite,
+    root = args.root or gs.DEFAULT_ROOT
+    # The root is Gradescope's: one that is not there is a broken autograder, not a student's 0.
+    # Unneeded only off Gradescope, when both paths it would give are given.
+    if (args.root or not (args.submission and args.results)) and not root.is_dir():
+        what = "is a file, not a folder" if root.exists() else "does not exist"
+        print(f"gradescope: --root {root} {what} (Gradescope's autograder folder, holding submission/ and "
+              f"results/); nothing was written", file=sys.stderr)
+        return gs.PROBLEM
+    submission, results = gs.default_paths(root)
+    return gs.grade_upload(args.submission or submission, args.results or results, root, suite=args.suite,
                         timeout=args.timeout, memory_mb=args.memory_mb, random_cases=args.random_cases,
                         random_seed=args.random_seed, profile=args.profile, points=dict(args.points))
 
@@ -262,7 +270,7 @@ def add_gradescope_parser(sub) -> None:
                                    "score 0 and the reason. Exit status: 0 graded; 2 written, but the autograder "
                                    "failed; 1 results.json could not be written.")
     p.__class__ = _GradescopeParser  # add_parser() builds every subparser with one class
-    p.add_argument("--root", type=Path, default=gs.DEFAULT_ROOT, metavar="DIR",
+    p.add_argument("--root", type=Path, default=None, metavar="DIR",
                    help=f"Gradescope's autograder folder (default: {gs.DEFAULT_ROOT})")
     p.add_argument("--submission", type=Path, metavar="PATH", help="the upload (default: ROOT/submission)")
     p.add_argument("--results", type=Path, metavar="FILE", help="the report (default: ROOT/results/results.json)")
