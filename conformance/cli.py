@@ -290,8 +290,19 @@ def _suite(name: str) -> str:
         raise argparse.ArgumentTypeError(f"the spec is invalid:\n{exc}") from None
 
 
+def _version() -> str:
+    """The installed distribution's version (what pip installed, not a constant that can drift)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("rnn-conformance")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="rnn-conformance", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"rnn-conformance {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     add_grade_parser(sub)
     add_gradescope_parser(sub)

@@ -40,3 +40,12 @@ def test_grade_lists_every_submission_that_is_not_there_and_writes_nothing(tmp_p
     assert captured.err == ("grade: no such submissions (2 of 3): typo/* (a pattern that matched nothing: the "
                             "shell passes it on unexpanded), bob.py; nothing was graded\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["alice.py"]  # no --out folder
+
+
+def test_version_is_the_installed_packages(capsys) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"rnn-conformance {version('rnn-conformance')}\n"
