@@ -78,7 +78,10 @@ def prepare_out(out: Path, names: list[str], force: bool, run: dict[str, Any] | 
         before, now = data.get("run") or {}, run or {}
         differ = sorted(k for k in {*before, *now} if before.get(k) != now.get(k))
         if differ:
-            told = "; ".join(f"{_OPTION_NAMES.get(k, k)} {before.get(k)!r} then, {now.get(k)!r} now" for k in differ)
+            def said(k: str, values: dict, named: bool) -> str:  # an option not given: "no --suite", not None
+                name = _OPTION_NAMES.get(k, k)
+                return f"no {name}" if values.get(k) is None else f"{name} {values[k]!r}" if named else repr(values[k])
+            told = "; ".join(f"{said(k, before, True)} then, {said(k, now, False)} now" for k in differ)
             raise OutFolderError(f"--resume: {out} was graded with other options ({told}); "
                                  f"resume with the same options, or grade again without --resume")
         folders = sorted({*map(str, data.get("folders", [])), *names})

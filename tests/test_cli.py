@@ -49,3 +49,13 @@ def test_version_is_the_installed_packages(capsys) -> None:
         main(["--version"])
     assert exited.value.code == 0
     assert capsys.readouterr().out == f"rnn-conformance {version('rnn-conformance')}\n"
+
+
+def test_resume_refusal_names_an_option_that_was_not_given(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty").mkdir()  # nothing to run: the marker of the run is what matters
+    assert main(["grade", "empty", "--out", "g", "--suite", "dlai", "--random-cases", "0", "--in-process"]) == 0
+    capsys.readouterr()
+    assert main(["grade", "empty", "--out", "g", "--random-cases", "0", "--in-process", "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert "(--suite 'dlai' then, no --suite now)" in err and "None" not in err, err
