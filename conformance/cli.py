@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import glob
 import os
 import sys
@@ -26,8 +27,23 @@ DESCRIPTION = ("Conformance suite for RNN, LSTM and GRU building blocks (the sui
                "pytest --target=FILE")
 
 
+def _unknown_function(args: argparse.Namespace, suites: Sequence) -> str | None:
+    """The one-line error for a --function no chosen suite has (list and regen), else None."""
+    names = sorted({spec.function for suite in suites for spec in suite})
+    if not args.function or args.function in names:
+        return None
+    close = difflib.get_close_matches(args.function, names, n=1)
+    where = f"in suite {args.suite}" if args.suite else "in any suite"
+    return (f"{args.command}: no function named {args.function!r} {where}"
+            + (f" (did you mean {close[0]}?)" if close else "" if args.command == "list"
+               else " (`rnn-conformance list` shows them)"))
+
+
 def cmd_list(args: argparse.Namespace) -> int:
-    suites = [load_suite(args.suite)] if args.suite else load_all().values()
+    suites = [load_suite(args.suite)] if args.suite else list(load_all().values())
+    if (error := _unknown_function(args, suites)) is not None:
+        print(error, file=sys.stderr)
+        return 2
     rows = [("suite", "function", "points", "cases", "case ids")]
     for suite in suites:
         for spec in suite:
@@ -62,15 +78,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_regen(args: argparse.Namespace) -> int:
-    suites = [load_suite(args.suite)] if args.suite else load_all().values()
+    suites = [load_suite(args.suite)] if args.suite else list(load_all().values())
+    if (error := _unknown_function(args, suites)) is not None:  # before anything is written
+        print(error, file=sys.stderr)
+        return 2
     started = time.perf_counter()
     try:
         report = regenerate(suites, args.function)
     except RegenRefused as exc:
         print(f"regen: {exc}", file=sys.stderr)
-        return 2
-    if not report.cases:
-        print(f"regen: no function named {args.function!r}", file=sys.stderr)
         return 2
     for case in report.changed:  # one line each, then any further differing arrays indented
         print(f"regen: {case.action} {case.key}: {case.reasons[0]}")

@@ -59,3 +59,19 @@ def test_resume_refusal_names_an_option_that_was_not_given(tmp_path, monkeypatch
     assert main(["grade", "empty", "--out", "g", "--random-cases", "0", "--in-process", "--resume"]) == 2
     err = capsys.readouterr().err
     assert "(--suite 'dlai' then, no --suite now)" in err and "None" not in err, err
+
+
+def test_an_out_folder_that_cannot_be_created_is_one_line(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "alice.py").write_text("def softmax(x):\n    return x\n")
+    assert main(["grade", "alice.py", "--out", "alice.py/g", "--in-process", "--random-cases", "0"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == "grade: --out alice.py/g cannot be created: Not a directory\n" and captured.out == ""
+
+
+@pytest.mark.parametrize("command", ["list", "regen"])
+def test_a_function_no_suite_has_is_one_line(command: str, capsys) -> None:
+    assert main([command, "--suite", "dlai", "--function", "rnn_foward"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"{command}: no function named 'rnn_foward' in suite dlai (did you mean rnn_forward?)\n"
+    assert captured.out == ""

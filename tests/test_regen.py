@@ -396,4 +396,4 @@ def test_cli_regen_refuses_an_installed_copy(cli_on, monkeypatch, capsys):
 
 def test_cli_regen_names_an_unknown_function(cli_on, capsys):
     assert cli.main(["regen", "--function", "bilstm_forward"]) == 2
-    assert capsys.readouterr().err == "regen: no function named 'bilstm_forward'\n"
+    assert capsys.readouterr().err == "regen: no function named 'bilstm_forward' in any suite (did you mean lstm_forward?)\n"
