@@ -73,7 +73,10 @@ def prepare_out(out: Path, names: list[str], force: bool, run: dict[str, Any] | 
     data = (_read_marker(marker) or {"folders": [], "files": [], "run": None}) if marker.is_file() else None
     if resume and data is None:
         raise OutFolderError(f"--resume: {out} holds no run of rnn-conformance grade to resume")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # under a file, or no permission: the grader's problem, said in one line
+        raise OutFolderError(f"--out {out} cannot be created: {exc.strerror}") from None
     if resume:
         before, now = data.get("run") or {}, run or {}
         differ = sorted(k for k in {*before, *now} if before.get(k) != now.get(k))
