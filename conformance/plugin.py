@@ -57,6 +57,12 @@ def _check_options(config: pytest.Config) -> None:
         check_options(None, config.getoption("timeout"), config.getoption("memory_mb"), config.getoption("random_cases"))
     except GradeError as exc:
         raise pytest.UsageError(f"rnn-conformance: {exc}") from None
+    report = config.getoption("conformance_report")
+    if report:  # said now, not as a traceback after the run; missing folders are made when writing
+        nearest = next(p for p in Path(report).parents if p.exists())  # "." or "/" at worst
+        if not nearest.is_dir():
+            raise pytest.UsageError(f"rnn-conformance: --conformance-report {report} cannot be written: "
+                                    f"{nearest} is a file")
 
 
 @dataclass
@@ -260,4 +266,5 @@ class ReportCollector:
         from conformance.report import conformance_report
 
         report = conformance_report(self.run.target, self.run.suite, self.run.harness.suite, self.run.verdicts.values())
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         Path(self.path).write_text(json.dumps(report, indent=2) + "\n")
