@@ -87,7 +87,11 @@ def pick_file(path: Path, functions: set[str]) -> Path:
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        raise PickError(f"no .py file or notebook in {path} (only its top level is searched)")
+        upper = sorted(p.name for p in path.iterdir()
+                       if p.suffix.lower() in CODE_SUFFIXES and p.suffix not in CODE_SUFFIXES)
+        hint = (f"; {upper[0]} would count as {Path(upper[0]).with_suffix(Path(upper[0]).suffix.lower())}: extensions "
+                f"are case-sensitive" if upper else "")
+        raise PickError(f"no .py file or notebook in {path} (only its top level is searched{hint})")
     defining = [p for p in candidates if defined_functions(p, functions)]
     notebooks = [p for p in defining if p.suffix == ".ipynb"]
     if len(notebooks) == 1:

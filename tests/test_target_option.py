@@ -90,6 +90,10 @@ def test_an_upper_case_extension_says_to_rename(pytester: pytest.Pytester) -> No
     shutil.copy(CORRECT, pytester.path / "RNN.PY")
     assert one_error_line(judge(pytester, "RNN.PY")) == ("RNN.PY is neither a .py file nor a notebook (.ipynb): the "
                                                           "extension is case-sensitive; rename it to RNN.py")
+    folder(pytester.path / "upper", RNN__PY=CORRECT.read_text())
+    assert one_error_line(judge(pytester, "upper")) == ("no .py file or notebook in upper (only its top level is "
+                                                         "searched; RNN.PY would count as RNN.py: extensions are "
+                                                         "case-sensitive)")
 
 
 def test_a_notebook_path_and_a_folder_holding_it(pytester: pytest.Pytester) -> None:
