@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import difflib
+import glob
 import os
 import sys
 
@@ -25,8 +27,23 @@ DESCRIPTION = ("Conformance suite for RNN, LSTM and GRU building blocks (the sui
                "pytest --target=FILE")
 
 
+def _unknown_function(args: argparse.Namespace, suites: Sequence) -> str | None:
+    """The one-line error for a --function no chosen suite has (list and regen), else None."""
+    names = sorted({spec.function for suite in suites for spec in suite})
+    if not args.function or args.function in names:
+        return None
+    close = difflib.get_close_matches(args.function, names, n=1)
+    where = f"in suite {args.suite}" if args.suite else "in any suite"
+    return (f"{args.command}: no function named {args.function!r} {where}"
+            + (f" (did you mean {close[0]}?)" if close else "" if args.command == "list"
+               else " (`rnn-conformance list` shows them)"))
+
+
 def cmd_list(args: argparse.Namespace) -> int:
-    suites = [load_suite(args.suite)] if args.suite else load_all().values()
+    suites = [load_suite(args.suite)] if args.suite else list(load_all().values())
+    if (error := _unknown_function(args, suites)) is not None:
+        print(error, file=sys.stderr)
+        return 2
     rows = [("suite", "function", "points", "cases", "case ids")]
     for suite in suites:
         for spec in suite:
@@ -61,15 +78,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_regen(args: argparse.Namespace) -> int:
-    suites = [load_suite(args.suite)] if args.suite else load_all().values()
+    suites = [load_suite(args.suite)] if args.suite else list(load_all().values())
+    if (error := _unknown_function(args, suites)) is not None:  # before anything is written
+        print(error, file=sys.stderr)
+        return 2
     started = time.perf_counter()
     try:
         report = regenerate(suites, args.function)
     except RegenRefused as exc:
         print(f"regen: {exc}", file=sys.stderr)
-        return 2
-    if not report.cases:
-        print(f"regen: no function named {args.function!r}", file=sys.stderr)
         return 2
     for case in report.changed:  # one line each, then any further differing arrays indented
         print(f"regen: {case.action} {case.key}: {case.reasons[0]}")
@@ -120,6 +137,15 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from conformance.grade import GradeError, grade  # lazily: the other subcommands never need it
     from conformance.grade_console import print_summary
 
+    # Before anything is written: a typo is not a submission that scores 0. lexists: a broken
+    # link the shell's glob found is a submission, whose own result says what is wrong.
+    missing = [p for p in args.submissions if not os.path.lexists(p)]
+    if missing:
+        listed = ", ".join(f"{p} (a pattern that matched nothing: the shell passes it on unexpanded)"
+                           if glob.has_magic(str(p)) else str(p) for p in missing)
+        print(f"grade: no such submission{'s' if len(missing) > 1 else ''} ({len(missing)} of "
+              f"{len(args.submissions)}): {listed}; nothing was graded", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     try:
         results = grade(args.submissions, args.out, suite=args.suite, jobs=args.jobs, timeout=args.timeout,
@@ -231,10 +257,18 @@ class _GradescopeParser(_Parser):
 
 def cmd_gradescope(args: argparse.Namespace) -> int:
     """Grade Gradescope's upload into its results.json; see conformance.gradescope for the exit status."""
-    from conformance.gradescope import default_paths, grade_upload
+    from conformance import gradescope as gs
 
-    submission, results = default_paths(args.root)
-    return grade_upload(args.submission or submission, args.results or results, args.root, suite=args.suite,
+    root = args.root or gs.DEFAULT_ROOT
+    # The root is Gradescope's: one that is not there is a broken autograder, not a student's 0.
+    # Unneeded only off Gradescope, when both paths it would give are given.
+    if (args.root or not (args.submission and args.results)) and not root.is_dir():
+        what = "is a file, not a folder" if root.exists() else "does not exist"
+        print(f"gradescope: --root {root} {what} (Gradescope's autograder folder, holding submission/ and "
+              f"results/); nothing was written", file=sys.stderr)
+        return gs.PROBLEM
+    submission, results = gs.default_paths(root)
+    return gs.grade_upload(args.submission or submission, args.results or results, root, suite=args.suite,
                         timeout=args.timeout, memory_mb=args.memory_mb, random_cases=args.random_cases,
                         random_seed=args.random_seed, profile=args.profile, points=dict(args.points))
 
@@ -252,7 +286,7 @@ def add_gradescope_parser(sub) -> None:
                                    "score 0 and the reason. Exit status: 0 graded; 2 written, but the autograder "
                                    "failed; 1 results.json could not be written.")
     p.__class__ = _GradescopeParser  # add_parser() builds every subparser with one class
-    p.add_argument("--root", type=Path, default=gs.DEFAULT_ROOT, metavar="DIR",
+    p.add_argument("--root", type=Path, default=None, metavar="DIR",
                    help=f"Gradescope's autograder folder (default: {gs.DEFAULT_ROOT})")
     p.add_argument("--submission", type=Path, metavar="PATH", help="the upload (default: ROOT/submission)")
     p.add_argument("--results", type=Path, metavar="FILE", help="the report (default: ROOT/results/results.json)")
@@ -272,8 +306,19 @@ def _suite(name: str) -> str:
         raise argparse.ArgumentTypeError(f"the spec is invalid:\n{exc}") from None
 
 
+def _version() -> str:
+    """The installed distribution's version (what pip installed, not a constant that can drift)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("rnn-conformance")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="rnn-conformance", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"rnn-conformance {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     add_grade_parser(sub)
     add_gradescope_parser(sub)

@@ -147,8 +147,17 @@ def read_fixture(path: Path) -> dict[str, np.ndarray]:
     """Load a fixture; never unpickles. Raises FixtureError if missing or unreadable."""
     if not path.is_file():
         raise FixtureError(f"missing fixture {path} (generate it with `rnn-conformance regen`)")
+    # np.load guesses by content: any other file would be "pickled data" (refused), an .npy an
+    # array, a zip of other files bytes. Say what the file is not instead.
+    if not zipfile.is_zipfile(path):
+        raise FixtureError(f"{path} is not a fixture: not an .npz archive (a zip of .npy arrays); "
+                           f"`rnn-conformance regen` rewrites it")
     try:
         with np.load(path, allow_pickle=False) as npz:
+            strays = [name for name in npz.zip.namelist() if not name.endswith(".npy")]
+            if strays:
+                raise FixtureError(f"{path} is not a fixture: a zip holding {strays[0]}, which is not an .npy "
+                                   f"array; `rnn-conformance regen` rewrites it")
             return {key: npz[key] for key in npz.files}
     except (OSError, ValueError, zipfile.BadZipFile) as exc:
         raise FixtureError(f"unreadable fixture {path}: {exc}") from exc

@@ -73,12 +73,18 @@ def prepare_out(out: Path, names: list[str], force: bool, run: dict[str, Any] | 
     data = (_read_marker(marker) or {"folders": [], "files": [], "run": None}) if marker.is_file() else None
     if resume and data is None:
         raise OutFolderError(f"--resume: {out} holds no run of rnn-conformance grade to resume")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # under a file, or no permission: the grader's problem, said in one line
+        raise OutFolderError(f"--out {out} cannot be created: {exc.strerror}") from None
     if resume:
         before, now = data.get("run") or {}, run or {}
         differ = sorted(k for k in {*before, *now} if before.get(k) != now.get(k))
         if differ:
-            told = "; ".join(f"{_OPTION_NAMES.get(k, k)} {before.get(k)!r} then, {now.get(k)!r} now" for k in differ)
+            def said(k: str, values: dict, named: bool) -> str:  # an option not given: "no --suite", not None
+                name = _OPTION_NAMES.get(k, k)
+                return f"no {name}" if values.get(k) is None else f"{name} {values[k]!r}" if named else repr(values[k])
+            told = "; ".join(f"{said(k, before, True)} then, {said(k, now, False)} now" for k in differ)
             raise OutFolderError(f"--resume: {out} was graded with other options ({told}); "
                                  f"resume with the same options, or grade again without --resume")
         folders = sorted({*map(str, data.get("folders", [])), *names})

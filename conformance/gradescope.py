@@ -20,8 +20,9 @@ never gets Gradescope's bare "autograder failed", and a broken autograder says w
 
 Exit status: 0 when results.json was written and grades the upload (a 0 for an empty or broken
 upload included); 2 when it was written but reports a problem of the autograder (bad options, a
-grader crash: all students get 0, so the instructor must look); 1 when it could not be written
-(``run_autograder`` then writes its own last-resort results.json).
+grader crash: all students get 0, so the instructor must look), or when ``--root`` is not a
+folder (then nothing is written or created); 1 when it could not be written (``run_autograder``
+then writes its own last-resort results.json).
 """
 
 from __future__ import annotations
@@ -188,6 +189,9 @@ def option_error(argv: Sequence[str], message: str) -> int:
     if message.startswith("argument --random-seed"):  # a mistyped secret is still nearly the secret
         message = "argument --random-seed: not an integer (the value is not shown: it is meant to be secret)"
     results = _option_value(argv, "--results")
-    path = Path(results) if results else default_paths(Path(_option_value(argv, "--root") or DEFAULT_ROOT))[1]
+    root = Path(_option_value(argv, "--root") or DEFAULT_ROOT)
+    if not results and not root.is_dir():  # a root that is not there is never created (cli.cmd_gradescope)
+        return PROBLEM
+    path = Path(results) if results else default_paths(root)[1]
     written = write_results(path, problem_results(f"the autograder's options are wrong: {message}", 0.0))
     return PROBLEM if written else NOT_WRITTEN

@@ -15,6 +15,11 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 _CHECKOUT = _PACKAGE_DIR.parent
 
 
+def may_be_module_name(name: str) -> bool:
+    """``pkg.mod`` may name a module; ``./alice``, ``~/x``, ``rnn.py`` or ``my-rnn`` cannot."""
+    return not name.lower().endswith(CODE_SUFFIXES) and all(part.isidentifier() for part in name.split("."))
+
+
 @functools.cache  # asked once per item: the answer does not change while we run
 def is_source_checkout() -> bool:
     """True when running from a repository checkout (its ``pyproject.toml`` beside ``spec/``)."""

@@ -21,7 +21,8 @@ STATE = pytest.StashKey["ConformanceRun"]()
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("rnn-conformance", "conformance of an RNN implementation to the spec")
     group.addoption("--target", metavar="MODULE_OR_FILE",
-                    help="the implementation to judge: a .py file or an importable module")
+                    help="the implementation to judge: a .py file, a notebook, a folder (its file is picked as "
+                         "`rnn-conformance grade` picks it) or an importable module")
     group.addoption("--suite", metavar="SUITE",
                     help="which suite the target implements, by name or alias (default: detected from its functions; "
                          "`rnn-conformance list` shows the suites)")
@@ -56,6 +57,12 @@ def _check_options(config: pytest.Config) -> None:
         check_options(None, config.getoption("timeout"), config.getoption("memory_mb"), config.getoption("random_cases"))
     except GradeError as exc:
         raise pytest.UsageError(f"rnn-conformance: {exc}") from None
+    report = config.getoption("conformance_report")
+    if report:  # said now, not as a traceback after the run; missing folders are made when writing
+        nearest = next(p for p in Path(report).parents if p.exists())  # "." or "/" at worst
+        if not nearest.is_dir():
+            raise pytest.UsageError(f"rnn-conformance: --conformance-report {report} cannot be written: "
+                                    f"{nearest} is a file")
 
 
 @dataclass
@@ -83,10 +90,13 @@ def pytest_configure(config: pytest.Config) -> None:
     from conformance.target import SuiteDetectionError, TargetImportError, detect_suite, load_target
 
     _check_options(config)
+    from conformance.submissions import PickError, resolve_target
+
     try:
         suites = load_all()
         chosen = resolve_suite_name(config.getoption("suite")) if config.getoption("suite") else None
-    except (SpecError, ValueError) as exc:
+        target = resolve_target(target, suites, chosen)  # a folder: the file grade would pick
+    except (SpecError, ValueError, PickError) as exc:
         raise pytest.UsageError(f"rnn-conformance: {exc}") from None
     try:
         if not config.getoption("in_process"):
@@ -256,4 +266,5 @@ class ReportCollector:
         from conformance.report import conformance_report
 
         report = conformance_report(self.run.target, self.run.suite, self.run.harness.suite, self.run.verdicts.values())
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         Path(self.path).write_text(json.dumps(report, indent=2) + "\n")

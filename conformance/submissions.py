@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from conformance.notebook import python_source
-from conformance.paths import CODE_SUFFIXES
+from conformance.paths import CODE_SUFFIXES, may_be_module_name
 from conformance.spec import Suite
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -75,7 +75,10 @@ def pick_file(path: Path, functions: set[str]) -> Path:
     """The file to grade in a submission (see the module docstring for the rule)."""
     if path.is_file():
         if path.suffix not in CODE_SUFFIXES:
-            raise PickError(f"{path} is neither a .py file nor a notebook (.ipynb)")
+            # RNN.PY from a case-insensitive file system: Python and Jupyter need the lower case
+            rename = (f": the extension is case-sensitive; rename it to {path.with_suffix(path.suffix.lower()).name}"
+                      if path.suffix.lower() in CODE_SUFFIXES else "")
+            raise PickError(f"{path} is neither a .py file nor a notebook (.ipynb){rename}")
         return path
     if not path.is_dir():
         raise PickError(f"{path} does not exist")
@@ -84,7 +87,11 @@ def pick_file(path: Path, functions: set[str]) -> Path:
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        raise PickError(f"no .py file or notebook in {path} (only its top level is searched)")
+        upper = sorted(p.name for p in path.iterdir()
+                       if p.suffix.lower() in CODE_SUFFIXES and p.suffix not in CODE_SUFFIXES)
+        hint = (f"; {upper[0]} would count as {Path(upper[0]).with_suffix(Path(upper[0]).suffix.lower())}: extensions "
+                f"are case-sensitive" if upper else "")
+        raise PickError(f"no .py file or notebook in {path} (only its top level is searched{hint})")
     defining = [p for p in candidates if defined_functions(p, functions)]
     notebooks = [p for p in defining if p.suffix == ".ipynb"]
     if len(notebooks) == 1:
@@ -97,6 +104,16 @@ def pick_file(path: Path, functions: set[str]) -> Path:
                         f"to grade; leave exactly one implementation file in the folder")
     raise PickError(f"{len(candidates)} code files in {path} ({listed}) and none defines a suite function "
                     f"(no `def <function>(` of the suite found)")
+
+
+def resolve_target(target: str, suites: dict[str, Suite], suite: str | None) -> str:
+    """What ``pytest --target=TARGET`` judges: a file, or the file :func:`pick_file` picks in a
+    folder (grade's rule), ``~`` expanded; or TARGET itself when it is not a path but may be a
+    module's name (importing it is the worker's business). Raises PickError (one line)."""
+    path = Path(target).expanduser()
+    if path.exists() or not may_be_module_name(target):
+        return str(pick_file(path, suite_functions(suites, suite)))
+    return target
 
 
 def guess_suite(file: Path, suites: dict[str, Suite]) -> str | None:

@@ -22,6 +22,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from conformance import course_helpers, notebook
+from conformance.paths import may_be_module_name
 
 if TYPE_CHECKING:  # the worker imports this module; it must not pull in the spec machinery
     from conformance.spec import Suite
@@ -130,13 +131,18 @@ def _load(target: str) -> ModuleType:
             del sys.modules[name]
             raise TargetImportError(f"importing {path} raised:\n{_target_frames_only(exc, str(path))}") from None
         return module
+    if path.is_dir():  # the plugin and grade pick a folder's file before loading
+        raise TargetImportError(f"{target!r} is a folder: give the file to judge")
+    if not may_be_module_name(target):  # importlib would raise TypeError on './x'
+        raise TargetImportError(f"no file {target!r}, and it cannot be a module's name")
     try:
         return importlib.import_module(target)
     except SyntaxError as exc:
         raise TargetImportError(f"{exc.filename}:{exc.lineno}: SyntaxError: {exc.msg}") from None
     except ModuleNotFoundError as exc:
         if exc.name == target.split(".")[0] or target.startswith(str(exc.name)):
-            raise TargetImportError(f"no module named {target!r} (give a .py path or an importable module)") from None
+            raise TargetImportError(f"no file {target!r}, and no module named {target!r} (give a .py file, "
+                                    f"a notebook, a folder or an importable module)") from None
         raise TargetImportError(f"importing {target} raised:\n{_target_frames_only(exc, None)}") from None
     except BaseException as exc:  # noqa: BLE001
         raise TargetImportError(f"importing {target} raised:\n{_target_frames_only(exc, None)}") from None

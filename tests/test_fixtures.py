@@ -19,6 +19,7 @@ an entry (``rnn-conformance regen`` is the safe bulk command).
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -78,3 +79,31 @@ def test_fixture_matches_oracle(spec: Spec, case: dict, datadir: Path, original_
         extension=".npz",
         fullpath=fixtures.fixture_path(spec, case["id"]),
     )
+
+
+def _npy() -> bytes:
+    buffer = io.BytesIO()
+    np.lib.format.write_array(buffer, np.zeros(3))
+    return buffer.getvalue()
+
+
+def _zip_of_text(path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("notes.txt", "hello")
+
+
+@pytest.mark.parametrize(("make", "says"), [
+    (lambda p: p.write_bytes(b"not a zip"), "not an .npz archive (a zip of .npy arrays)"),
+    (lambda p: p.write_bytes(_npy()),
+     "not an .npz archive (a zip of .npy arrays)"),
+    (_zip_of_text, "a zip holding notes.txt, which is not an .npy array"),
+], ids=["text", "npy", "zip_of_text"])
+def test_a_file_that_is_not_a_fixture_says_so(tmp_path: Path, make, says: str) -> None:
+    # NumPy alone would talk of pickled data and allow_pickle= (a text file), or hand back bytes
+    path = tmp_path / "case.npz"
+    make(path)
+    with pytest.raises(fixtures.FixtureError) as refused:
+        fixtures.read_fixture(path)
+    assert str(refused.value) == f"{path} is not a fixture: {says}; `rnn-conformance regen` rewrites it"

@@ -388,11 +388,12 @@ def test_cli_grade_exits_zero_with_failing_submissions_and_prints_the_table(tmp_
     for var in THREAD_VARS:
         monkeypatch.setenv(var, "1")
     bad = write(tmp_path / "bad.py", "def softmax(x):\n    return x\n")
-    code = main(["grade", str(bad), str(tmp_path / "missing_dir"), "--out", str(tmp_path / "out"),
+    (tmp_path / "empty_dir").mkdir()  # a folder with no code: graded, its row says why
+    code = main(["grade", str(bad), str(tmp_path / "empty_dir"), "--out", str(tmp_path / "out"),
                  "--in-process", "--suite", "dlai", "--random-cases", "1", "--junit"])
     assert code == 0
     printed = capsys.readouterr().out
-    assert "bad" in printed and "missing_dir: " in printed and "does not exist" in printed
+    assert "bad" in printed and "empty_dir: " in printed and "no .py file or notebook" in printed
     assert (tmp_path / "out" / "bad" / "junit.xml").is_file()
 
 

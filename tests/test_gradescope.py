@@ -334,6 +334,7 @@ def test_bad_options_in_config_still_give_a_results_json(tmp_path, autograder_zi
 def _main_results(tmp_path: Path, *args: str) -> tuple[int, dict]:
     """``rnn-conformance gradescope`` in this process; its exit status and results.json."""
     results = tmp_path / "out" / "results.json"
+    (tmp_path / "ag").mkdir(exist_ok=True)  # Gradescope's root always exists; its submission/ may not
     try:
         code = main(["gradescope", "--root", str(tmp_path / "ag"), "--results", str(results), *args])
     except SystemExit as exc:  # an option error: argparse exits
@@ -374,6 +375,41 @@ def test_a_grader_crash_and_an_unreadable_upload_still_write_results(tmp_path, m
     monkeypatch.setattr(gradescope, "_listing", unreadable)
     code, data = _main_results(tmp_path)
     assert code == 2 and "cannot read the submission folder" in data["output"] and "Permission denied" in data["output"]
+
+
+@pytest.mark.parametrize("kind", ["missing", "file"])
+def test_a_root_that_is_not_a_folder_is_one_line_and_nothing_is_created(tmp_path, capsys, kind) -> None:
+    root = tmp_path / "no" / "such" / "dir"
+    if kind == "file":
+        root = tmp_path / "autograder"
+        root.write_text("")
+    code = main(["gradescope", "--root", str(root)])
+    captured = capsys.readouterr()
+    assert code == gradescope.PROBLEM and captured.out == ""
+    what = "does not exist" if kind == "missing" else "is a file, not a folder"
+    assert captured.err == (f"gradescope: --root {root} {what} (Gradescope's autograder folder, holding submission/ "
+                            f"and results/); nothing was written\n")
+    assert [p.name for p in tmp_path.iterdir()] == ([] if kind == "missing" else ["autograder"])
+
+
+def test_an_option_error_never_creates_a_missing_root(tmp_path, capsys) -> None:
+    root = tmp_path / "no" / "such" / "dir"
+    with pytest.raises(SystemExit) as exited:
+        main(["gradescope", "--root", str(root), "--timeout", "0"])
+    assert exited.value.code == gradescope.PROBLEM and list(tmp_path.iterdir()) == []
+    assert capsys.readouterr().err.count("\n") == 1  # argparse's one line
+
+
+def test_off_gradescope_an_explicit_submission_and_results_need_no_root(tmp_path, monkeypatch, capsys) -> None:
+    # an instructor trying the autograder on a machine without /autograder
+    monkeypatch.setattr(gradescope, "DEFAULT_ROOT", tmp_path / "autograder")
+    results = tmp_path / "results.json"
+    code = main(["gradescope", "--submission", str(tmp_path / "none.py"), "--results", str(results),
+                 "--suite", "dlai", "--random-cases", "0"])
+    assert code == gradescope.GRADED and "does not exist" in json.loads(results.read_text())["output"]
+    capsys.readouterr()
+    code = main(["gradescope", "--submission", str(tmp_path / "none.py")])  # results.json would go under the root
+    assert code == gradescope.PROBLEM and f"--root {tmp_path / 'autograder'} does not exist" in capsys.readouterr().err
 
 
 def test_an_unwritable_results_path_is_exit_status_1(tmp_path) -> None:

@@ -223,3 +223,17 @@ def test_last_failed_reruns_only_the_failures(pytester: pytest.Pytester) -> None
     again = pytester.runpytest(target, "-k", "softmax", "--lf")
     again.assert_outcomes(failed=failed)
     again.stdout.fnmatch_lines([f"*rerun previous {failed} failure*"])
+
+
+def test_a_report_path_under_a_file_is_a_usage_error_before_the_run(pytester: pytest.Pytester) -> None:
+    (pytester.path / "notes.txt").write_text("")
+    result = pytester.runpytest("-p", "no:cacheprovider", f"--target={TARGETS / '_correct_dlai.py'}",
+                                "--conformance-report=notes.txt/report.json", "-k", "softmax and one_class")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR and "passed" not in result.stdout.str()
+    assert [line for line in result.stderr.lines if line.strip()] == [
+        "ERROR: rnn-conformance: --conformance-report notes.txt/report.json cannot be written: notes.txt is a file"]
+    nested = pytester.path / "reports" / "today" / "report.json"  # missing folders are made, as --junitxml does
+    result = pytester.runpytest("-p", "no:cacheprovider", f"--target={TARGETS / '_correct_dlai.py'}",
+                                f"--conformance-report={nested}", "-k", "softmax and one_class")
+    result.assert_outcomes(passed=1)
+    assert nested.is_file()
