@@ -125,6 +125,20 @@ def pytest_configure(config: pytest.Config) -> None:
         config.args = [str(spec_dir)]
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A function's items before the items of others that call it (Harness.run_order), whatever
+    the files' order: a hanging forward is then blamed on its own case. -k and --lf only select."""
+    run = config.stash.get(STATE, None)
+    if run is None:
+        return
+    ours = [k for k, item in enumerate(items) if isinstance(item, ConformanceItem)]
+    by_name = {items[k].ref.name: items[k] for k in ours}
+    ordered = run.harness.run_order([items[k].ref for k in ours])
+    for k, ref in zip(ours, ordered):  # other plugins' items keep their places
+        items[k] = by_name[ref.name]
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """The items this session runs, in order: the harness asks the worker for a function's items at
     once. Not under xdist, whose workers run a share of them decided as they go."""
