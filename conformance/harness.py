@@ -431,7 +431,8 @@ class Harness:
                 if item["kind"] == "cache":
                     continue
                 tol = spec.tolerance(name, self.dtype)
-                finding = compare.compare(name, named[name], expected[name], tol["rtol"], tol["atol"], self.dtype)
+                finding = compare.compare(name, named[name], expected[name], tol["rtol"], tol["atol"], self.dtype,
+                                          element=spec.returns["kind"] in ("tuple", "dict"))
                 if finding:
                     findings.append(finding)
             if not findings and caches.cache_layout(spec):  # right values: is the cache the prescribed one?
@@ -513,7 +514,7 @@ class Harness:
             if item["kind"] != "cache":
                 tol = forward.tolerance(item["name"], self.dtype)
                 found = compare.compare(item["name"], got[item["name"]], expected[item["name"]], tol["rtol"],
-                                        tol["atol"], self.dtype)
+                                        tol["atol"], self.dtype, element=forward.returns["kind"] in ("tuple", "dict"))
                 findings += [found] if found else []
         if not findings and caches.cache_layout(forward):
             if isinstance(self.module, IsolatedTarget):  # the cache the backward got stayed in the worker
@@ -580,7 +581,8 @@ class Harness:
             return [loss_value(self._named(loss_spec, r)) for r in results]
 
         findings, errors = [], {}
-        analytics = {grad_name: compare.as_numeric_array(grads[grad_name]) for grad_name in wrt}
+        element = spec.returns["kind"] in ("tuple", "dict")  # a None gradient there is a placeholder left in place
+        analytics = {grad_name: compare.as_numeric_array(grads[grad_name], element) for grad_name in wrt}
         for grad_name, input_path in wrt.items():
             analytic, wanted = analytics[grad_name], inputs[input_path].shape
             if isinstance(analytic, str) or analytic.shape != wanted:

@@ -111,3 +111,29 @@ def test_a_cached_view_overwritten_later_is_caught_through_isolation(pytester: p
     result, report = run(pytester, path, "-k", "lstm_forward and random_a")  # isolated: the default
     assert report["functions"]["lstm_forward"]["misconceptions"] == ["cache-layout"]
     result.stdout.fnmatch_lines(["why: the cache is not the course's layout*", "caches: caches[[]0[]]*view*"])
+
+
+def test_a_placeholder_left_as_none_is_named_as_one(tmp_path: Path) -> None:
+    """The template's `da0 = None` left in place: the output is None, not a missing return
+    statement and not a wrong return structure. A function returning None keeps that message."""
+    from conformance.cases import CaseRef
+    from conformance.harness import Harness
+    from conformance.spec import load_suite
+    from conformance.target import load_target
+
+    source = (TARGETS / "_correct_dlai.py").read_text()
+    assert source.count("    da0 = da_prevt\n") == 2
+    source = source.replace("    da0 = da_prevt\n", "    da0 = None\n", 1)  # rnn_backward's
+    source = source.replace("    return 0.5 * (1 + np.tanh(0.5 * x))\n", "    s = 0.5 * (1 + np.tanh(0.5 * x))\n")
+    path = tmp_path / "placeholder.py"
+    path.write_text(source)
+    harness = Harness(load_target(str(path)), load_suite("dlai"))
+    fixture = harness.run(CaseRef("rnn_backward", "published", "fixture"))
+    assert [f.line() for f in fixture.findings] == ["da0: is None (a placeholder not filled in?), expected an array "
+                                                     "of shape (5, 10)"]
+    assert fixture.ids == [] and "return statement" not in fixture.message
+    gradcheck = harness.run(CaseRef("rnn_backward", "gradcheck", "gradcheck"))
+    assert [f.line() for f in gradcheck.findings] == ["da0: cannot compare with d loss / d a0 of shape (4, 5): "
+                                                       "is None (a placeholder not filled in?)"]
+    no_return = harness.run(CaseRef("sigmoid", "random_small", "fixture"))
+    assert "(None: did you forget a return statement?)" in no_return.message
