@@ -93,7 +93,7 @@ def _functions(suite: dict[str, Any], svg: bytes) -> str:
         f = suite["functions"][name]
         rows.append(f"<tr data-function='{_e(name)}'><th scope='row'>{_e(name)}</th>"
                     f"<td class='num'>{f['points']:g}</td>"
-                    f"<td class='num' data-col='full_marks'>{f['full_marks']} / {suite['graded']}</td>"
+                    f"<td class='num' data-col='full_marks'>{f['full_marks']} / {f['judged']}</td>"
                     f"<td class='num' data-col='pass_rate'>{_pct(f['pass_rate'])}</td>"
                     f"<td class='num' data-col='mean_earned'>{f['mean_earned']:.2f}</td></tr>")
     return ("<h3>Pass rate per function</h3><div class='row'>"
@@ -213,7 +213,8 @@ def render(data: dict[str, Any], figures: dict[str, bytes]) -> str:
             f"(of <span data-count='expected'>{n['expected']}</span>): "
             f"<span data-count='graded'>{n['graded']}</span> graded, "
             f"<span data-count='errors'>{n['errors']}</span> not graded. Pass rates are over graded "
-            f"submissions; a function's pass rate counts full marks. Written by rnn-conformance grade, {stamp}, "
+            f"submissions where the function was judged (not supplied by the grader); a function's pass rate "
+            f"counts full marks. Written by rnn-conformance grade, {stamp}, "
             f"from the same data as summary.json.</p><nav>{nav}<a href='#submissions'>submissions</a></nav></header>")
     body = "".join(_suite(s, figures) for s in data["suites"]) + _submissions(data)
     return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"

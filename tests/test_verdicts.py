@@ -63,7 +63,10 @@ def test_a_warning_passes_visibly_and_costs_nothing(pytester: pytest.Pytester, t
     tests = {t["name"]: t for t in results_json(out, path.stem)["tests"]}
     large = tests["sigmoid[large_magnitude]"]
     assert large["score"] == large["max_score"] and "misconception:overflow" in large["tags"]
-    assert large["output"].startswith("why: ") and "passed, but your code warned" in large["output"]
+    assert large["output"].startswith("passed, but your code warned: ")  # passed, with a warning: not a why
+    assert "\nwhy it warned: " in large["output"] and "\nwhy: " not in large["output"]
+    result.stdout.fnmatch_lines(["PASS     sigmoid                      6/6   — passed, with a warning: overflow"])
+    assert "why: overflow" not in result.stdout.str()
 
 
 def test_the_course_profile_turns_mutation_and_overflow_into_warnings(pytester: pytest.Pytester) -> None:
@@ -137,3 +140,31 @@ def test_a_placeholder_left_as_none_is_named_as_one(tmp_path: Path) -> None:
                                                        "is None (a placeholder not filled in?)"]
     no_return = harness.run(CaseRef("sigmoid", "random_small", "fixture"))
     assert "(None: did you forget a return statement?)" in no_return.message
+
+
+def test_functions_the_grader_supplied_are_said_so_and_not_counted(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    """frank.ipynb imports softmax and sigmoid from the course's rnn_utils: they are not judged,
+    so no summary counts them as passing (PASS 0/0, "5 of 10 functions conform")."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from conformance.grade_console import summary_table
+
+    frank = Path(__file__).resolve().parents[1] / "examples" / "submissions" / "frank.ipynb"
+    result, report = run(pytester, frank, "-k", "softmax or sigmoid or rnn_forward")
+    result.stdout.fnmatch_lines([
+        "*rnn-conformance: dlai suite, 1 of 1 functions conform (2 supplied by the grader, not judged)*",
+        "SUPPLIED sigmoid                      —     by the grader from the course's rnn_utils.py: not judged"])
+    assert "0/0" not in result.stdout.str()
+    assert report["functions"]["softmax"]["status"] == "supplied" and report["totals"]["functions_supplied"] == 2
+    out = tmp_path / "out"
+    graded = next(r for r in run_grade([frank, TARGETS / "_correct_dlai.py"], out, suite="dlai") if r.name == "frank")
+    shown = StringIO()
+    Console(file=shown, width=200).print(summary_table([graded]))
+    passed = sum(i.outcome == "pass" for i in graded.items)
+    judged = sum(i.outcome != "skip" for i in graded.items)
+    assert judged < len(graded.items) and f"{passed}/{judged}" in shown.getvalue()
+    functions = json.loads((out / "summary.json").read_text())["suites"]["dlai"]["functions"]
+    assert functions["softmax"]["judged"] == 1 and functions["softmax"]["full_marks"] == 1  # _correct_dlai's only
+    assert functions["rnn_forward"]["judged"] == 2
