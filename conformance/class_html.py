@@ -25,6 +25,8 @@ h1 { font-size: 1.7rem; margin: 0 0 .3rem; } h2 { margin-top: 2.6rem; border-bot
 h3 { margin: 1.8rem 0 .5rem; font-size: 1.1rem; } nav a { margin-right: 1rem; }
 .lead { color: #4b5565; margin: 0 0 1rem; } .note { color: #4b5565; font-size: .9rem; }
 table { border-collapse: collapse; margin: .4rem 0 1rem; font-size: .9rem; }
+/* a table wider than the screen (a phone's 390 px) scrolls inside itself, never the page */
+table { display: block; max-width: 100%; overflow-x: auto; }
 caption { text-align: left; font-weight: 600; padding: .2rem 0; color: #4b5565; }
 th, td { border: 1px solid #d8dee8; padding: .25rem .55rem; text-align: left; vertical-align: top; }
 th { background: #f3f5f9; font-weight: 600; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -34,9 +36,10 @@ th { background: #f3f5f9; font-weight: 600; } td.num, th.num { text-align: right
 .row figure { flex: 0 1 560px; } .scroll { overflow-x: auto; max-width: 100%; }
 details summary { cursor: pointer; color: #2a5db0; margin: .3rem 0; }
 figure { margin: .6rem 0 1rem; } figure img { max-width: 100%; height: auto; border: 1px solid #eef1f5; }
-figcaption { font-size: .85rem; color: #4b5565; } .reason { max-width: 46rem; overflow-wrap: anywhere; }
+figcaption { font-size: .85rem; color: #4b5565; } .reason { min-width: 13rem; max-width: 46rem; }
 .message { max-width: 52rem; overflow-wrap: anywhere; white-space: pre-wrap; font-family: ui-monospace, monospace;
            font-size: .82rem; }
+@media (max-width: 600px) { body { padding: 1rem .8rem 3rem; } nav a { display: inline-block; } }
 """
 
 
