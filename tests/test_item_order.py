@@ -38,7 +38,8 @@ def failures(result: pytest.RunResult) -> dict[str, str]:
 
 def test_run_order_puts_a_forward_before_the_gradient_check_that_calls_it() -> None:
     harness = Harness(object(), load_suite("dlai"))
-    refs = [CaseRef("rnn_cell_backward", "published", "fixture"), CaseRef("rnn_cell_backward", "gradcheck", "gradcheck"),
+    refs = [CaseRef("rnn_cell_backward", "published", "fixture"),
+            CaseRef("rnn_cell_backward", "gradcheck", "gradcheck"),
             CaseRef("rnn_cell_forward", "published", "fixture"), CaseRef("softmax", "published", "fixture")]
     assert [r.name for r in harness.run_order(refs)] == [
         "rnn_cell_forward[published]", "rnn_cell_backward[published]", "rnn_cell_backward[gradcheck]",
