@@ -25,6 +25,8 @@ h1 { font-size: 1.7rem; margin: 0 0 .3rem; } h2 { margin-top: 2.6rem; border-bot
 h3 { margin: 1.8rem 0 .5rem; font-size: 1.1rem; } nav a { margin-right: 1rem; }
 .lead { color: #4b5565; margin: 0 0 1rem; } .note { color: #4b5565; font-size: .9rem; }
 table { border-collapse: collapse; margin: .4rem 0 1rem; font-size: .9rem; }
+/* a table wider than the screen (a phone's 390 px) scrolls inside itself, never the page */
+table { display: block; max-width: 100%; overflow-x: auto; }
 caption { text-align: left; font-weight: 600; padding: .2rem 0; color: #4b5565; }
 th, td { border: 1px solid #d8dee8; padding: .25rem .55rem; text-align: left; vertical-align: top; }
 th { background: #f3f5f9; font-weight: 600; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -34,9 +36,10 @@ th { background: #f3f5f9; font-weight: 600; } td.num, th.num { text-align: right
 .row figure { flex: 0 1 560px; } .scroll { overflow-x: auto; max-width: 100%; }
 details summary { cursor: pointer; color: #2a5db0; margin: .3rem 0; }
 figure { margin: .6rem 0 1rem; } figure img { max-width: 100%; height: auto; border: 1px solid #eef1f5; }
-figcaption { font-size: .85rem; color: #4b5565; } .reason { max-width: 46rem; overflow-wrap: anywhere; }
+figcaption { font-size: .85rem; color: #4b5565; } .reason { min-width: 13rem; max-width: 46rem; }
 .message { max-width: 52rem; overflow-wrap: anywhere; white-space: pre-wrap; font-family: ui-monospace, monospace;
            font-size: .82rem; }
+@media (max-width: 600px) { body { padding: 1rem .8rem 3rem; } nav a { display: inline-block; } }
 """
 
 
@@ -93,7 +96,7 @@ def _functions(suite: dict[str, Any], svg: bytes) -> str:
         f = suite["functions"][name]
         rows.append(f"<tr data-function='{_e(name)}'><th scope='row'>{_e(name)}</th>"
                     f"<td class='num'>{f['points']:g}</td>"
-                    f"<td class='num' data-col='full_marks'>{f['full_marks']} / {suite['graded']}</td>"
+                    f"<td class='num' data-col='full_marks'>{f['full_marks']} / {f['judged']}</td>"
                     f"<td class='num' data-col='pass_rate'>{_pct(f['pass_rate'])}</td>"
                     f"<td class='num' data-col='mean_earned'>{f['mean_earned']:.2f}</td></tr>")
     return ("<h3>Pass rate per function</h3><div class='row'>"
@@ -213,7 +216,8 @@ def render(data: dict[str, Any], figures: dict[str, bytes]) -> str:
             f"(of <span data-count='expected'>{n['expected']}</span>): "
             f"<span data-count='graded'>{n['graded']}</span> graded, "
             f"<span data-count='errors'>{n['errors']}</span> not graded. Pass rates are over graded "
-            f"submissions; a function's pass rate counts full marks. Written by rnn-conformance grade, {stamp}, "
+            f"submissions where the function was judged (not supplied by the grader); a function's pass rate "
+            f"counts full marks. Written by rnn-conformance grade, {stamp}, "
             f"from the same data as summary.json.</p><nav>{nav}<a href='#submissions'>submissions</a></nav></header>")
     body = "".join(_suite(s, figures) for s in data["suites"]) + _submissions(data)
     return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"

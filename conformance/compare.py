@@ -15,14 +15,20 @@ import numpy as np
 from conformance.verdict import Finding
 
 MAX_TABLE_ROWS = 8
+# a None inside a returned tuple or dict: the notebook template's `da0 = None` left in place,
+# not a missing return statement (the whole value would be None then)
+PLACEHOLDER = "is None (a placeholder not filled in?)"
 
 
-def as_numeric_array(value: Any) -> np.ndarray | str:
+def as_numeric_array(value: Any, element: bool = False) -> np.ndarray | str:
     """The value as a plain ndarray, or a string saying why it cannot be one.
 
     Anything np.asarray turns into a numeric array is accepted (lists, torch tensors on
     the CPU). The result is a fresh ndarray, so an object's own __eq__ can't lie.
+    element: ``value`` is one item of a returned tuple or dict (see PLACEHOLDER).
     """
+    if element and value is None:
+        return PLACEHOLDER
     if hasattr(value, "type_name") and type(value).__name__ == "Handle":  # an object left in the worker
         return f"returned a {value.type_name}, which is not a numeric array"
     if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor, without importing torch
@@ -114,11 +120,15 @@ def worst_element(got64: np.ndarray, want: np.ndarray, worst: tuple[int, ...]) -
 
 
 def compare(output: str, value: Any, want: np.ndarray, rtol: float, atol: float,
-            float_dtype: str = "float64") -> Finding | None:
+            float_dtype: str = "float64", element: bool = False) -> Finding | None:
     """None if ``value`` conforms to ``want`` within rtol/atol, else what is wrong with it.
 
     float_dtype: the run's mode; in float64 mode a float32 result is a mismatch of its own.
+    element: ``value`` is one item of a returned tuple or dict: a None there is a value left
+    unfilled (a "value" finding), not a wrong return structure.
     """
+    if element and value is None:
+        return Finding("value", output, f"{PLACEHOLDER}, expected an array of shape {np.shape(want)}")
     got = as_numeric_array(value)
     if isinstance(got, str):
         return Finding("structure", output, got)

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from conformance.report import judged
 from conformance.scoring import SubmissionResult
 
 SHOW_AFTER_S = 0.5  # a run shorter than this never flashes a bar
@@ -66,11 +67,11 @@ def summary_table(results: list[SubmissionResult]) -> Table:
                             ("score", "right"), ("passed", "right"), ("status", "left")):
         table.add_column(column, justify=justify, overflow="fold")
     for r in results:
-        passed = sum(i.outcome in ("pass", "skip") for i in r.items)
+        passed, judged_items = judged([i.outcome for i in r.items])  # a supplied function's items: not judged
         score = f"{r.score:.4g} / {r.max_score:.4g}" if r.max_score else "-"
         status = "[green]graded[/]" if r.status == "graded" else "[red]error[/] (below)"
         table.add_row(r.name, Path(r.file).name if r.file else "-", r.suite or "-", score,
-                      f"{passed}/{len(r.items)}" if r.items else "-", status)
+                      f"{passed}/{judged_items}" if r.items else "-", status)
     return table
 
 

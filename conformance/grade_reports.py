@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance import catalogue
+from conformance.report import judged
 from conformance.scoring import EARNS, SubmissionResult
 from conformance.spec import Suite, suite_order
 
@@ -345,18 +346,22 @@ def summary_json(results: list[SubmissionResult], expected: int) -> dict[str, An
         cases: dict[str, Any] = {}
         for r in group:
             for fn, entry in r.functions.items():
-                f = functions.setdefault(fn, {"points": entry["points"], "full_marks": 0, "earned_total": 0.0})
-                f["full_marks"] += entry["earned"] >= entry["points"] - 1e-9
+                f = functions.setdefault(fn, {"points": entry["points"], "full_marks": 0, "judged": 0,
+                                              "earned_total": 0.0})
+                if judged([i.outcome for i in r.items if i.function == fn])[1]:  # not all skipped (supplied)
+                    f["judged"] += 1
+                    f["full_marks"] += entry["earned"] >= entry["points"] - 1e-9
                 f["earned_total"] += entry["earned"]
             for item in r.items:
                 c = cases.setdefault(item.name, {"function": item.function, "case": item.case, "kind": item.kind,
                                                  "passed": 0, "graded": 0})
-                c["graded"] += 1
-                c["passed"] += item.outcome in EARNS
+                if item.outcome != "skip":  # a skipped item was not judged: it counts neither way
+                    c["graded"] += 1
+                    c["passed"] += item.outcome in EARNS
         for f in functions.values():
             earned_total = f.pop("earned_total")
             f["mean_earned"] = round(earned_total / len(group), 6)
-            f["pass_rate"] = _rate(f["full_marks"], len(group))
+            f["pass_rate"] = _rate(f["full_marks"], f["judged"])
         for c in cases.values():
             c["pass_rate"] = _rate(c["passed"], c["graded"])
         by_suite[name] = {
@@ -370,7 +375,8 @@ def summary_json(results: list[SubmissionResult], expected: int) -> dict[str, An
     return {
         "submissions": {"expected": expected, "finished": len(results), "graded": len(graded),
                         "errors": len(results) - len(graded)},
-        "pass_rates_over": "graded submissions (status 'graded'); a function's pass_rate counts full marks",
+        "pass_rates_over": "graded submissions (status 'graded') where it was judged (not supplied by the grader, "
+                           "not skipped); a function's pass_rate counts full marks",
         "suites": by_suite,
         "results": [{"submission": r.name, "file": r.file, "suite": r.suite, "status": r.status,
                      "score": r.score, "max_score": r.max_score,

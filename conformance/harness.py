@@ -102,14 +102,35 @@ class Harness:
 
     # ------------------------------------------------------------------ public
     def items(self, random_cases: int = 0) -> list[CaseRef]:
-        """Every item of the suite: fixture cases, random cases, one gradient check per backward."""
+        """Every item of the suite: fixture cases, random cases, one gradient check per backward,
+        in :meth:`run_order`."""
         refs = []
         for spec in self.suite:
             refs += [CaseRef(spec.function, c["id"], "fixture") for c in spec.cases]
             refs += [CaseRef(spec.function, hidden_case_id(k), "random") for k in range(random_cases)]
             if spec.backward or spec.data.get("gradient_of_output"):
                 refs.append(CaseRef(spec.function, "gradcheck", "gradcheck"))
-        return refs
+        return self.run_order(refs)
+
+    def run_order(self, refs: list[CaseRef]) -> list[CaseRef]:
+        """``refs`` grouped by function, each function after the functions its items call (a
+        gradient check calls the forward): a hanging forward then times out on a case of its own,
+        not on a caller's item. Otherwise in the order given (stable)."""
+        calls: dict[str, set[str]] = {}  # function -> the other functions its items call; first seen first
+        for ref in refs:
+            calls.setdefault(ref.function, set()).update(self.needs(ref) - {ref.function})
+        rank: dict[str, int] = {}
+
+        def place(function: str, path: frozenset[str]) -> None:
+            if function in rank or function in path:
+                return
+            for other in (f for f in calls if f in calls[function]):
+                place(other, path | {function})
+            rank[function] = len(rank)
+
+        for function in calls:
+            place(function, frozenset())
+        return sorted(refs, key=lambda ref: rank[ref.function])
 
     def needs(self, ref: CaseRef) -> set[str]:
         """The target functions an item calls: its own, and the forward whose cache or
@@ -410,7 +431,8 @@ class Harness:
                 if item["kind"] == "cache":
                     continue
                 tol = spec.tolerance(name, self.dtype)
-                finding = compare.compare(name, named[name], expected[name], tol["rtol"], tol["atol"], self.dtype)
+                finding = compare.compare(name, named[name], expected[name], tol["rtol"], tol["atol"], self.dtype,
+                                          element=spec.returns["kind"] in ("tuple", "dict"))
                 if finding:
                     findings.append(finding)
             if not findings and caches.cache_layout(spec):  # right values: is the cache the prescribed one?
@@ -492,7 +514,7 @@ class Harness:
             if item["kind"] != "cache":
                 tol = forward.tolerance(item["name"], self.dtype)
                 found = compare.compare(item["name"], got[item["name"]], expected[item["name"]], tol["rtol"],
-                                        tol["atol"], self.dtype)
+                                        tol["atol"], self.dtype, element=forward.returns["kind"] in ("tuple", "dict"))
                 findings += [found] if found else []
         if not findings and caches.cache_layout(forward):
             if isinstance(self.module, IsolatedTarget):  # the cache the backward got stayed in the worker
@@ -559,7 +581,8 @@ class Harness:
             return [loss_value(self._named(loss_spec, r)) for r in results]
 
         findings, errors = [], {}
-        analytics = {grad_name: compare.as_numeric_array(grads[grad_name]) for grad_name in wrt}
+        element = spec.returns["kind"] in ("tuple", "dict")  # a None gradient there is a placeholder left in place
+        analytics = {grad_name: compare.as_numeric_array(grads[grad_name], element) for grad_name in wrt}
         for grad_name, input_path in wrt.items():
             analytic, wanted = analytics[grad_name], inputs[input_path].shape
             if isinstance(analytic, str) or analytic.shape != wanted:

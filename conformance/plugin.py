@@ -135,6 +135,20 @@ def pytest_configure(config: pytest.Config) -> None:
         config.args = [str(spec_dir)]
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A function's items before the items of others that call it (Harness.run_order), whatever
+    the files' order: a hanging forward is then blamed on its own case. -k and --lf only select."""
+    run = config.stash.get(STATE, None)
+    if run is None:
+        return
+    ours = [k for k, item in enumerate(items) if isinstance(item, ConformanceItem)]
+    by_name = {items[k].ref.name: items[k] for k in ours}
+    ordered = run.harness.run_order([items[k].ref for k in ours])
+    for k, ref in zip(ours, ordered):  # other plugins' items keep their places
+        items[k] = by_name[ref.name]
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """The items this session runs, in order: the harness asks the worker for a function's items at
     once. Not under xdist, whose workers run a share of them decided as they go."""
@@ -197,7 +211,8 @@ class ConformanceItem(pytest.Item):
         self.user_properties.append(("conformance", {"function": self.ref.function, "case": self.ref.case_id,
                                                      "kind": self.ref.kind, "outcome": verdict.outcome,
                                                      "message": verdict.message, "misconceptions": verdict.ids,
-                                                     "warnings": verdict.warnings}))
+                                                     "warnings": verdict.warnings,
+                                                     "supplied": verdict.details.get("supplied", "")}))
         if verdict.outcome == "skip":
             pytest.skip(verdict.message)
         if verdict.outcome != "pass":
@@ -241,24 +256,17 @@ class ReportCollector:
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         """One line per function: what a student looks at first."""
-        from conformance.report import conformance_report
+        from conformance.report import conformance_report, function_line, headline
 
         if not self.run.verdicts:
             return
         report = conformance_report(self.run.target, self.run.suite, self.run.harness.suite, self.run.verdicts.values())
         tr = terminalreporter
-        tr.section(f"rnn-conformance: {self.run.suite} suite, {report['totals']['functions_passing']} of "
-                   f"{report['totals']['functions']} functions conform")
+        tr.section(f"rnn-conformance: {self.run.suite} suite, {headline(report['functions'])}")
         for name, f in report["functions"].items():
-            if f["status"] == "not run":
-                continue
-            total = f["passed"] + f["failed"]
-            failed = [c["case"] for c in f["cases"] if c["outcome"] not in ("pass", "skip")]
-            detail = "" if not failed else " — failing: " + ", ".join(failed[:6]) + (" ..." if len(failed) > 6 else "")
-            if f["misconceptions"]:
-                detail += " — why: " + ", ".join(f["misconceptions"])
-            tr.line(f"{f['status'].upper():8} {name:26} {f['passed']:3}/{total:<3}{detail}",
-                    green=f["status"] == "pass", red=f["status"] in ("fail", "error"), yellow=f["status"] == "missing")
+            if f["status"] != "not run":
+                tr.line(function_line(name, f), green=f["status"] == "pass", red=f["status"] in ("fail", "error"),
+                        yellow=f["status"] == "missing")
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if not self.path or hasattr(session.config, "workerinput"):

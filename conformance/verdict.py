@@ -84,11 +84,14 @@ def render(verdict: Verdict) -> str:
     """The verdict as a student reads it: why (when a known mistake was recognised), what is
     wrong, the warnings, and how to rerun it."""
     lines = [verdict.note] if verdict.note else []
-    lines += [f"why: {m.hint} [{m.id}]" for m in verdict.misconceptions]  # first: a student reads the top
+    if verdict.outcome == PASS:  # passed with a warning: the warning first, then what it means
+        lines += ["passed, but your code warned: " + "; ".join(verdict.warnings)] if verdict.warnings else []
+        lines += [f"why it warned: {m.hint} [{m.id}]" for m in verdict.misconceptions]
+    else:
+        lines += [f"why: {m.hint} [{m.id}]" for m in verdict.misconceptions]  # first: a student reads the top
     lines += [f.line() for f in verdict.findings if f.kind != "warning"]
-    if verdict.warnings:
-        label = "passed, but your code warned" if verdict.outcome == PASS else "note: your code warned"
-        lines.append(f"{label}: " + "; ".join(verdict.warnings))
+    if verdict.warnings and verdict.outcome != PASS:
+        lines.append("note: your code warned: " + "; ".join(verdict.warnings))
     if verdict.repro and verdict.outcome not in (PASS, SKIP):
         lines.append(f"rerun just this: {verdict.repro}")
     return "\n".join(lines)

@@ -110,7 +110,7 @@ def test_pass_rates_shown_are_the_summary_numbers(bundled) -> None:
             row = f"{section} table.functions tr[data-function='{function}']"
             [rate] = visit.texts(f"{row} [data-col='pass_rate']")
             assert float(rate.rstrip("%")) == pytest.approx(100 * f["pass_rate"], abs=0.05), (name, function)
-            assert visit.texts(f"{row} [data-col='full_marks']") == [f"{f['full_marks']} / {suite['graded']}"]
+            assert visit.texts(f"{row} [data-col='full_marks']") == [f"{f['full_marks']} / {f['judged']}"]  # over those judged
         visit.page.locator(f"{section} details summary").click()  # the heatmap's numbers, as a reader opens them
         for case in suite["cases"].values():
             cell = visit.page.locator(f"{section} table.heat tr[data-function='{case['function']}'] "
@@ -172,3 +172,32 @@ def test_markup_from_submissions_shows_as_text(tmp_path: Path, browser) -> None:
         assert re.search(r"RuntimeError: <iframe srcdoc='<script>alert\(3\)</script>'></iframe>", text)
     finally:
         visit.page.close()
+
+
+BROKEN_WORDS = """cells => cells.flatMap(cell => {
+  const broken = [], walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const match of node.data.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      if (tops.size > 1) broken.push(match[0]);
+    }
+  }
+  return broken;
+})"""
+
+
+def test_the_page_reads_on_a_phone(bundled, browser) -> None:
+    """390 px wide (a phone): the page never scrolls sideways (a wide table scrolls inside
+    itself), and no word of a failure reason is broken across lines."""
+    phone = Visit(browser, bundled["out"] / "report.html", width=390)
+    try:
+        phone.assert_clean()
+        assert phone.page.evaluate("document.scrollingElement.scrollWidth") <= 390
+        reasons = phone.page.locator("td.reason")
+        assert reasons.count() > 5
+        assert phone.page.eval_on_selector_all("td.reason", BROKEN_WORDS) == []
+    finally:
+        phone.page.close()

@@ -63,7 +63,10 @@ def test_a_warning_passes_visibly_and_costs_nothing(pytester: pytest.Pytester, t
     tests = {t["name"]: t for t in results_json(out, path.stem)["tests"]}
     large = tests["sigmoid[large_magnitude]"]
     assert large["score"] == large["max_score"] and "misconception:overflow" in large["tags"]
-    assert large["output"].startswith("why: ") and "passed, but your code warned" in large["output"]
+    assert large["output"].startswith("passed, but your code warned: ")  # passed, with a warning: not a why
+    assert "\nwhy it warned: " in large["output"] and "\nwhy: " not in large["output"]
+    result.stdout.fnmatch_lines(["PASS     sigmoid                      6/6   — passed, with a warning: overflow"])
+    assert "why: overflow" not in result.stdout.str()
 
 
 def test_the_course_profile_turns_mutation_and_overflow_into_warnings(pytester: pytest.Pytester) -> None:
@@ -111,3 +114,57 @@ def test_a_cached_view_overwritten_later_is_caught_through_isolation(pytester: p
     result, report = run(pytester, path, "-k", "lstm_forward and random_a")  # isolated: the default
     assert report["functions"]["lstm_forward"]["misconceptions"] == ["cache-layout"]
     result.stdout.fnmatch_lines(["why: the cache is not the course's layout*", "caches: caches[[]0[]]*view*"])
+
+
+def test_a_placeholder_left_as_none_is_named_as_one(tmp_path: Path) -> None:
+    """The template's `da0 = None` left in place: the output is None, not a missing return
+    statement and not a wrong return structure. A function returning None keeps that message."""
+    from conformance.cases import CaseRef
+    from conformance.harness import Harness
+    from conformance.spec import load_suite
+    from conformance.target import load_target
+
+    source = (TARGETS / "_correct_dlai.py").read_text()
+    assert source.count("    da0 = da_prevt\n") == 2
+    source = source.replace("    da0 = da_prevt\n", "    da0 = None\n", 1)  # rnn_backward's
+    source = source.replace("    return 0.5 * (1 + np.tanh(0.5 * x))\n", "    s = 0.5 * (1 + np.tanh(0.5 * x))\n")
+    path = tmp_path / "placeholder.py"
+    path.write_text(source)
+    harness = Harness(load_target(str(path)), load_suite("dlai"))
+    fixture = harness.run(CaseRef("rnn_backward", "published", "fixture"))
+    assert [f.line() for f in fixture.findings] == ["da0: is None (a placeholder not filled in?), expected an array "
+                                                     "of shape (5, 10)"]
+    assert fixture.ids == [] and "return statement" not in fixture.message
+    gradcheck = harness.run(CaseRef("rnn_backward", "gradcheck", "gradcheck"))
+    assert [f.line() for f in gradcheck.findings] == ["da0: cannot compare with d loss / d a0 of shape (4, 5): "
+                                                       "is None (a placeholder not filled in?)"]
+    no_return = harness.run(CaseRef("sigmoid", "random_small", "fixture"))
+    assert "(None: did you forget a return statement?)" in no_return.message
+
+
+def test_functions_the_grader_supplied_are_said_so_and_not_counted(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    """frank.ipynb imports softmax and sigmoid from the course's rnn_utils: they are not judged,
+    so no summary counts them as passing (PASS 0/0, "5 of 10 functions conform")."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from conformance.grade_console import summary_table
+
+    frank = Path(__file__).resolve().parents[1] / "examples" / "submissions" / "frank.ipynb"
+    result, report = run(pytester, frank, "-k", "softmax or sigmoid or rnn_forward")
+    result.stdout.fnmatch_lines([
+        "*rnn-conformance: dlai suite, 1 of 1 functions conform (2 supplied by the grader, not judged)*",
+        "SUPPLIED sigmoid                      —     by the grader from the course's rnn_utils.py: not judged"])
+    assert "0/0" not in result.stdout.str()
+    assert report["functions"]["softmax"]["status"] == "supplied" and report["totals"]["functions_supplied"] == 2
+    out = tmp_path / "out"
+    graded = next(r for r in run_grade([frank, TARGETS / "_correct_dlai.py"], out, suite="dlai") if r.name == "frank")
+    shown = StringIO()
+    Console(file=shown, width=200).print(summary_table([graded]))
+    passed = sum(i.outcome == "pass" for i in graded.items)
+    judged = sum(i.outcome != "skip" for i in graded.items)
+    assert judged < len(graded.items) and f"{passed}/{judged}" in shown.getvalue()
+    functions = json.loads((out / "summary.json").read_text())["suites"]["dlai"]["functions"]
+    assert functions["softmax"]["judged"] == 1 and functions["softmax"]["full_marks"] == 1  # _correct_dlai's only
+    assert functions["rnn_forward"]["judged"] == 2
