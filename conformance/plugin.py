@@ -227,7 +227,8 @@ class ConformanceItem(pytest.Item):
                                    ConformanceWarning, str(self.path), 1)
 
     def _rerun(self, run: "ConformanceRun") -> str:
-        rerun = (f"pytest --target={shlex.quote(run.target)} --suite={run.suite} "
+        # the target as the user typed it (a folder stays a folder): the line reruns from where they ran
+        rerun = (f"pytest --target={shlex.quote(self.config.getoption('target'))} --suite={run.suite} "
                  f"-k {shlex.quote(self.ref.function + ' and ' + self.ref.case_id)}")
         if self.ref.kind == "random":
             rerun += f" --random-cases={self.config.option.random_cases} --random-seed={self.config.option.random_seed}"

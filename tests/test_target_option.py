@@ -118,3 +118,13 @@ def test_load_target_itself_refuses_what_is_not_a_file_or_module(tmp_path: Path,
     with pytest.raises(TargetImportError) as refused:
         load_target(given)
     assert str(refused.value) == says
+
+
+def test_the_rerun_line_names_the_target_as_it_was_typed(pytester: pytest.Pytester) -> None:
+    """The rerun line is pasted where the user ran pytest: it keeps their relative folder."""
+    folder(pytester.path / "alice")
+    (pytester.path / "alice" / "my_rnn.py").write_text(CORRECT.read_text().replace(
+        "def softmax(x):", "def softmax(x):\n    return np.zeros_like(x)\n\n\ndef _unused(x):"))
+    result = judge(pytester, "./alice")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["rerun just this: pytest --target=./alice --suite=dlai -k 'softmax and one_class'"])
