@@ -90,11 +90,13 @@ def rnn_step_backward(dnext_h: Array, cache: _StepCache) -> tuple[Array, Array, 
     x, prev_h, next_h = cell.x, cell.h, cell.h_new
     da = kernel.rnn_preactivation_gradient(dnext_h, next_h)
     form = mistake("transposed-weight") or mistake("weights-vs-gradients")
-    dWx = weight_gradient(da, x, right=True)
-    dprev_h = input_gradient(da, {"dprev_h": Wh, "dWh": weight_gradient(da, prev_h, right=True)}.get(form, Wh.T))
+    dWx, dWh = weight_gradient(da, x, right=True), weight_gradient(da, prev_h, right=True)
+    dprev_h = input_gradient(da, Wh if form == "dprev_h" else dWh if form == "dWh" else Wh.T)
     dx = input_gradient(da, dWx.T if mistake("weights-vs-gradients") == "dWx" else Wx.T)
-    recurrent = {"dprev_h": dprev_h, "next_h": next_h}.get(mistake("recurrent-weight-gradient"), prev_h)
-    return (dx, dprev_h, dWx.T if mistake("transposed-weight") == "dWx" else dWx, weight_gradient(da, recurrent, right=True),
+    recurrent = mistake("recurrent-weight-gradient")  # dWh from another operand: only then a second product
+    if recurrent:
+        dWh = weight_gradient(da, dprev_h if recurrent == "dprev_h" else next_h, right=True)
+    return (dx, dprev_h, dWx.T if mistake("transposed-weight") == "dWx" else dWx, dWh,
             bias_gradient(da, axis=0, keepdims=False))
 
 
@@ -191,11 +193,13 @@ def lstm_step_backward(
     read_as, both = kernel.gate_order(GATES)  # "/both": the gradient packed in the order the forward read
     da = kernel.regroup(dz, "ifgo", read_as if both else GATES, axis=1)
     dWx, dWh = weight_gradient(da, cell.x, right=True), weight_gradient(da, cell.h, right=True)
-    recurrent = {"dprev_h": input_gradient(da, Wh.T), "next_h": next_h}.get(mistake("recurrent-weight-gradient"),
-                                                                             cell.h)
-    return (input_gradient(da, dWx.T if mistake("weights-vs-gradients") == "dWx" else Wx.T),
-            input_gradient(da, (dWh if mistake("weights-vs-gradients") == "dWh" else Wh).T),
-            dprev_c, dWx, weight_gradient(da, recurrent, right=True), bias_gradient(da, axis=0, keepdims=False))
+    swapped = mistake("weights-vs-gradients")
+    dprev_h = input_gradient(da, (dWh if swapped == "dWh" else Wh).T)
+    recurrent = mistake("recurrent-weight-gradient")  # dWh from another operand: only then a second product
+    if recurrent:
+        dWh = weight_gradient(da, input_gradient(da, Wh.T) if recurrent == "dprev_h" else next_h, right=True)
+    return (input_gradient(da, dWx.T if swapped == "dWx" else Wx.T), dprev_h, dprev_c, dWx, dWh,
+            bias_gradient(da, axis=0, keepdims=False))
 
 
 def lstm_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Array, list]:

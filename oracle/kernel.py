@@ -213,14 +213,15 @@ def lstm_preactivation_gradient(dh_new: Array, dc_new: Array, cache: LSTMCache,
         return gate_derivative(names.get(gate, gate), out, canonical)
 
     dc = dc_new + dh_new * o * slope("c_out", tanh_c, dtanh_from_output)  # all that reaches c'
-    forget_factor = {"no-c_prev": 1.0, "c_next": f * c + i * g}.get(mistake("forget-gate-factor"), c)
+    form = mistake("forget-gate-factor")  # its operands computed only when it is on
+    forget_factor = 1.0 if form == "no-c_prev" else f * c + i * g if form == "c_next" else c
     dz = np.concatenate([
         dc * g * slope("i", i, dsigmoid_from_output),
         dc * forget_factor * slope("f", f, dsigmoid_from_output),
         dc * i * slope("g", g, dtanh_from_output),
         dh_new * tanh_c * slope("o", o, dsigmoid_from_output),
     ], axis=1)
-    return dz, dc if mistake("forget-gate-factor") == "no-f" else dc * f
+    return dz, dc if form == "no-f" else dc * f
 
 
 def lstm_cell_backward(dh_new: Array, dc_new: Array, cache: LSTMCache) -> tuple[Array, Array, Array, Params]:
