@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from oracle import kernel, numerics
+from oracle import fused, kernel, mistakes, numerics
 from oracle.kernel import input_gradient, weight_gradient
 from oracle.mistakes import mistake
 from oracle.numerics import bias_gradient
@@ -202,12 +202,33 @@ def lstm_step_backward(
             bias_gradient(da, axis=0, keepdims=False))
 
 
-def lstm_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Array, list]:
+class _Sequence:
+    """lstm_forward's cache when no mistake was on (oracle.fused's arrays for all steps at once);
+    indexed like the list of step caches, so a backward with a mistake on reads it step by step."""
+
+    def __init__(self, fused_cache: fused.LSTMSequence, Wx: Array, Wh: Array, h: Array) -> None:
+        self.fused, self.Wx, self.Wh, self.h = fused_cache, Wx, Wh, h
+
+    def __len__(self) -> int:
+        return self.h.shape[1]
+
+    def __getitem__(self, t: int) -> _StepCache:
+        f, H = self.fused, self.h.shape[2]
+        i, f_, o, g = (f.gates[:, t, k * H:(k + 1) * H] for k in range(4))  # packed as GATES
+        cell = kernel.LSTMCache(f.x[:, t], f.h_prev[:, t], f.c_prev[:, t], None, i, f_, g, o, f.tanh_c[:, t])
+        return _StepCache(cell, self.Wx, self.Wh, self.h[:, t])
+
+
+def lstm_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Array, list | _Sequence]:
     """LSTM over a whole sequence; the initial cell state is zeros.
 
     x: (N, T, D); h0: (N, H); Wx: (D, 4H); Wh: (H, 4H); b: (4H,).
     Returns h (N, T, H) and a cache (one step cache per time step).
     """
+    if not mistakes.active() and fused.fits(x, h0, Wx, Wh, b):  # the same bits, all steps' products at once
+        c0 = np.zeros(h0.shape, x.dtype)
+        h, _, seq = fused.lstm_forward(x, h0, c0, kernel.Params(Wx.T, Wh.T, b, 0.0), GATES, time_axis=1)
+        return h, _Sequence(seq, Wx, Wh, h)
     c0 = h0.copy() if mistake("initial-cell-state") == "h0" else np.zeros(h0.shape, dtype=np.result_type(x, h0))
     scan = kernel.scan_forward(lstm_step_forward, _time_major(x), (h0, c0), Wx, Wh, b)
     return _batch_major(scan.outputs), scan.caches
@@ -218,6 +239,9 @@ def lstm_backward(dh: Array, cache: list) -> tuple[Array, Array, Array, Array, A
 
     Returns dx (N, T, D), dh0 (N, H), dWx (D, 4H), dWh (H, 4H), db (4H,).
     """
+    if isinstance(cache, _Sequence) and not mistakes.active() and dh.dtype == cache.h.dtype:
+        dx, dh0, _, grads = fused.lstm_backward(dh, None, None, cache.fused, right=True)
+        return dx, dh0, grads.w_x, grads.w_h, grads.b_x
     _, Wx, Wh, _ = cache[0]
     totals = {"dWx": np.zeros_like(Wx), "dWh": np.zeros_like(Wh), "db": np.zeros(4 * dh.shape[2], dtype=dh.dtype)}
 
