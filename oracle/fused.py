@@ -63,6 +63,20 @@ def _blocks(order: str, H: int) -> dict[str, slice]:
     return {gate: slice(k * H, (k + 1) * H) for k, gate in enumerate(order)}
 
 
+def _sigmoid_runs(order: str, H: int) -> list[slice]:
+    """The column ranges of the sigmoid gates (i, f, o), adjacent blocks as one: cs231n's "ifog"
+    is one (N, 3H) run, the kernel's "ifgo" two."""
+    runs: list[slice] = []
+    for k, gate in enumerate(order):
+        if gate == "g":
+            continue
+        if runs and runs[-1].stop == k * H:
+            runs[-1] = slice(runs[-1].start, (k + 1) * H)
+        else:
+            runs.append(slice(k * H, (k + 1) * H))
+    return runs
+
+
 def _sigmoid_into(a: Array, tmp: Array, den: Array, mask: Array) -> None:
     """a <- sigmoid(a) in place, with numerics.sigmoid's formula: where(a >= 0, 1, z) / (1 + z),
     z = exp(-|a|) (the same bits; two divisions instead of a where, no allocation)."""
@@ -91,21 +105,22 @@ def lstm_forward(x: Array, h0: Array, c0: Array, params: Params, order: str = "i
     bias = params.b_x + params.b_h
     w_hT = params.w_h.T
     s = _blocks(order, H)
-    sigmoid_blocks = [s[gate] for gate in "ifo"]
-    hw, tmp, den, c = (np.empty((N, H if k else 4 * H), dtype) for k in range(4))
-    mask = np.empty((N, H), bool)
+    runs = _sigmoid_runs(order, H)
+    hw, c = np.empty((N, 4 * H), dtype), np.empty((N, H), dtype)
+    tmp, den, mask = np.empty((N, 3 * H), dtype), np.empty((N, 3 * H), dtype), np.empty((N, 3 * H), bool)
     hp_steps[0], cp_steps[0] = h0, c0
     for t in range(T):
         a = g_steps[t]
         np.matmul(hp_steps[t], w_hT, out=hw)
         a += hw  # x w_x^T + h w_h^T (+ bias below): the kernel's order of the sums
         a += bias
-        for block in sigmoid_blocks:
-            _sigmoid_into(a[:, block], tmp, den, mask)
+        for run in runs:
+            width = run.stop - run.start
+            _sigmoid_into(a[:, run], tmp[:, :width], den[:, :width], mask[:, :width])
         np.tanh(a[:, s["g"]], out=a[:, s["g"]])
         np.multiply(a[:, s["f"]], cp_steps[t], out=c)
-        np.multiply(a[:, s["i"]], a[:, s["g"]], out=tmp)
-        c += tmp  # c' = f c + i g
+        np.multiply(a[:, s["i"]], a[:, s["g"]], out=tmp[:, :H])
+        c += tmp[:, :H]  # c' = f c + i g
         np.tanh(c, out=tc_steps[t])
         np.multiply(a[:, s["o"]], tc_steps[t], out=o_steps[t])
         if t + 1 < T:
