@@ -22,9 +22,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from oracle.kernel import Params, weight_gradient
+from oracle.kernel import LSTMCache, Params, weight_gradient
 
-__all__ = ["LSTMSequence", "lstm_forward", "lstm_backward", "fits"]
+__all__ = ["LSTMSequence", "lstm_forward", "lstm_backward", "fits", "step_caches"]
 
 Array = np.ndarray
 
@@ -174,3 +174,11 @@ def lstm_backward(doutput: Array, dh_n: Array | None, dc_n: Array | None, cache:
     dw_h = weight_gradient(dz_rows, _rows(h_prev), right)
     db = dz_rows.sum(axis=0)
     return dx, dh_next, dc_next, Params(dw_x, dw_h, db, db.copy())
+
+
+def step_caches(cache: LSTMSequence) -> list[LSTMCache]:
+    """The kernel's per-step caches (views), for a backward that runs step by step (a mistake on)."""
+    steps = [_steps(a, cache.time_axis) for a in (cache.x, cache.h_prev, cache.c_prev, cache.gates, cache.tanh_c)]
+    s = _blocks(cache.order, cache.h_prev.shape[2])
+    return [LSTMCache(x[t], h[t], c[t], cache.params, *(a[t][:, s[gate]] for gate in "ifgo"), tc[t])
+            for x, h, c, a, tc in [steps] for t in range(x.shape[0])]

@@ -88,3 +88,25 @@ def test_kernel_layout_time_major_with_final_state_gradients():
         np.testing.assert_array_equal(got, expected)
     for got, expected in zip(grads, want):
         np.testing.assert_allclose(got, expected, rtol=0, atol=1e-13 * np.max(np.abs(expected)))
+
+
+def test_torch_suite_lstm_fused_equals_step_path_and_reads_its_cache_with_a_mistake_on():
+    from oracle import torch_suite
+    rng = np.random.RandomState(5)
+    T, N, D, H = 5, 3, 4, 6
+    inputs = (rng.randn(T, N, D), rng.randn(N, H), rng.randn(N, H), rng.randn(4 * H, D), rng.randn(4 * H, H),
+              rng.randn(4 * H), rng.randn(4 * H))
+    upstream = (rng.randn(T, N, H), rng.randn(N, H), rng.randn(N, H))
+    *fast, cache = torch_suite.lstm_forward(*inputs, return_cache=True)
+    fast_grads = torch_suite.lstm_backward(*upstream, cache)
+    with switched_on(*UNRELATED):
+        *slow, slow_cache = torch_suite.lstm_forward(*inputs, return_cache=True)
+        slow_grads = torch_suite.lstm_backward(*upstream, slow_cache)
+        from_fused_cache = torch_suite.lstm_backward(*upstream, cache)
+    assert isinstance(cache.steps, fused.LSTMSequence) and isinstance(slow_cache.steps, list)
+    for got, want in zip([*fast, *fast_grads[:3]], [*slow, *slow_grads[:3]]):
+        np.testing.assert_array_equal(got, want)
+    for got, want in zip(fast_grads[3:], slow_grads[3:]):
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-13 * np.max(np.abs(want)))
+    for got, want in zip(from_fused_cache, slow_grads):
+        np.testing.assert_array_equal(got, want)
