@@ -213,9 +213,9 @@ class _Sequence:
         return self.h.shape[1]
 
     def __getitem__(self, t: int) -> _StepCache:
-        f, H = self.fused, self.h.shape[2]
-        i, f_, o, g = (f.gates[:, t, k * H:(k + 1) * H] for k in range(4))  # packed as GATES
-        cell = kernel.LSTMCache(f.x[:, t], f.h_prev[:, t], f.c_prev[:, t], None, i, f_, g, o, f.tanh_c[:, t])
+        f, H = self.fused, self.h.shape[2]  # the fused arrays are time-major
+        i, f_, o, g = (f.gates[t, :, k * H:(k + 1) * H] for k in range(4))  # packed as GATES
+        cell = kernel.LSTMCache(f.x[t], f.h_prev[t], f.c_prev[t], None, i, f_, g, o, f.tanh_c[t])
         return _StepCache(cell, self.Wx, self.Wh, self.h[:, t])
 
 
