@@ -16,6 +16,7 @@ Sections (--only, repeatable; default all, in this order):
   cluster   the same copies on Dask (--scheduler local:2, and a running 2-worker cluster) vs --jobs 2
   sequence  the oracle's and the harness's LSTM cost as T grows: time per step
   torch     the cs231n oracle vs torch.nn.LSTM / RNN on the CPU (needs the crosscheck extra)
+  oracle    the cs231n oracle vs its baseline commits, torch and the DGEMM rate (benchmarks/oracle_speed.py)
 """
 
 from __future__ import annotations
@@ -39,13 +40,14 @@ sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT)]  # the sections package; th
 
 import numpy as np  # noqa: E402
 
-from sections import cluster, grading, sequence, student, versus_torch  # noqa: E402
+from sections import cluster, grading, oracle_speed, sequence, student, versus_torch  # noqa: E402
 from sections.common import Section, Settings, render  # noqa: E402
 
 SECTIONS: dict[str, Callable[[Settings], Section]] = {
     "student": student.run, "grading": grading.throughput, "sizes": grading.class_sizes,
     "cluster": cluster.run,
     "sequence": sequence.run, "torch": versus_torch.run,  # torch last: nothing forks after it is imported
+    "oracle": lambda settings: oracle_speed.run(settings.torch_repeat, dims=settings.torch_dims),  # imports torch too
 }
 FULL = {"repeat": 5, "grade_repeat": 1, "copies": 100, "sizes": (10, 100, 1000), "lengths": (8, 16, 32, 64, 128),
         "torch_dims": {"N": 64, "T": 64, "D": 128, "H": 256}, "torch_repeat": 5, "budget_s": 1.0}

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from oracle import kernel, numerics
+from oracle import fused, kernel, mistakes, numerics
 from oracle.kernel import input_gradient, weight_gradient
 from oracle.mistakes import mistake
 from oracle.numerics import bias_gradient
@@ -90,11 +90,13 @@ def rnn_step_backward(dnext_h: Array, cache: _StepCache) -> tuple[Array, Array, 
     x, prev_h, next_h = cell.x, cell.h, cell.h_new
     da = kernel.rnn_preactivation_gradient(dnext_h, next_h)
     form = mistake("transposed-weight") or mistake("weights-vs-gradients")
-    dWx = weight_gradient(da, x, right=True)
-    dprev_h = input_gradient(da, {"dprev_h": Wh, "dWh": weight_gradient(da, prev_h, right=True)}.get(form, Wh.T))
+    dWx, dWh = weight_gradient(da, x, right=True), weight_gradient(da, prev_h, right=True)
+    dprev_h = input_gradient(da, Wh if form == "dprev_h" else dWh if form == "dWh" else Wh.T)
     dx = input_gradient(da, dWx.T if mistake("weights-vs-gradients") == "dWx" else Wx.T)
-    recurrent = {"dprev_h": dprev_h, "next_h": next_h}.get(mistake("recurrent-weight-gradient"), prev_h)
-    return (dx, dprev_h, dWx.T if mistake("transposed-weight") == "dWx" else dWx, weight_gradient(da, recurrent, right=True),
+    recurrent = mistake("recurrent-weight-gradient")  # dWh from another operand: only then a second product
+    if recurrent:
+        dWh = weight_gradient(da, dprev_h if recurrent == "dprev_h" else next_h, right=True)
+    return (dx, dprev_h, dWx.T if mistake("transposed-weight") == "dWx" else dWx, dWh,
             bias_gradient(da, axis=0, keepdims=False))
 
 
@@ -191,19 +193,42 @@ def lstm_step_backward(
     read_as, both = kernel.gate_order(GATES)  # "/both": the gradient packed in the order the forward read
     da = kernel.regroup(dz, "ifgo", read_as if both else GATES, axis=1)
     dWx, dWh = weight_gradient(da, cell.x, right=True), weight_gradient(da, cell.h, right=True)
-    recurrent = {"dprev_h": input_gradient(da, Wh.T), "next_h": next_h}.get(mistake("recurrent-weight-gradient"),
-                                                                             cell.h)
-    return (input_gradient(da, dWx.T if mistake("weights-vs-gradients") == "dWx" else Wx.T),
-            input_gradient(da, (dWh if mistake("weights-vs-gradients") == "dWh" else Wh).T),
-            dprev_c, dWx, weight_gradient(da, recurrent, right=True), bias_gradient(da, axis=0, keepdims=False))
+    swapped = mistake("weights-vs-gradients")
+    dprev_h = input_gradient(da, (dWh if swapped == "dWh" else Wh).T)
+    recurrent = mistake("recurrent-weight-gradient")  # dWh from another operand: only then a second product
+    if recurrent:
+        dWh = weight_gradient(da, input_gradient(da, Wh.T) if recurrent == "dprev_h" else next_h, right=True)
+    return (input_gradient(da, dWx.T if swapped == "dWx" else Wx.T), dprev_h, dprev_c, dWx, dWh,
+            bias_gradient(da, axis=0, keepdims=False))
 
 
-def lstm_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Array, list]:
+class _Sequence:
+    """lstm_forward's cache when no mistake was on (oracle.fused's arrays for all steps at once);
+    indexed like the list of step caches, so a backward with a mistake on reads it step by step."""
+
+    def __init__(self, fused_cache: fused.LSTMSequence, Wx: Array, Wh: Array, h: Array) -> None:
+        self.fused, self.Wx, self.Wh, self.h = fused_cache, Wx, Wh, h
+
+    def __len__(self) -> int:
+        return self.h.shape[1]
+
+    def __getitem__(self, t: int) -> _StepCache:
+        f, H = self.fused, self.h.shape[2]  # the fused arrays are time-major
+        i, f_, o, g = (f.gates[t, :, k * H:(k + 1) * H] for k in range(4))  # packed as GATES
+        cell = kernel.LSTMCache(f.x[t], f.h_prev[t], f.c_prev[t], None, i, f_, g, o, f.tanh_c[t])
+        return _StepCache(cell, self.Wx, self.Wh, self.h[:, t])
+
+
+def lstm_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Array, list | _Sequence]:
     """LSTM over a whole sequence; the initial cell state is zeros.
 
     x: (N, T, D); h0: (N, H); Wx: (D, 4H); Wh: (H, 4H); b: (4H,).
     Returns h (N, T, H) and a cache (one step cache per time step).
     """
+    if not mistakes.active() and fused.fits(x, h0, Wx, Wh, b):  # the same bits, all steps' products at once
+        c0 = np.zeros(h0.shape, x.dtype)
+        h, _, seq = fused.lstm_forward(x, h0, c0, kernel.Params(Wx.T, Wh.T, b, 0.0), GATES, time_axis=1)
+        return h, _Sequence(seq, Wx, Wh, h)
     c0 = h0.copy() if mistake("initial-cell-state") == "h0" else np.zeros(h0.shape, dtype=np.result_type(x, h0))
     scan = kernel.scan_forward(lstm_step_forward, _time_major(x), (h0, c0), Wx, Wh, b)
     return _batch_major(scan.outputs), scan.caches
@@ -214,6 +239,9 @@ def lstm_backward(dh: Array, cache: list) -> tuple[Array, Array, Array, Array, A
 
     Returns dx (N, T, D), dh0 (N, H), dWx (D, 4H), dWh (H, 4H), db (4H,).
     """
+    if isinstance(cache, _Sequence) and not mistakes.active() and dh.dtype == cache.h.dtype:
+        dx, dh0, _, grads = fused.lstm_backward(dh, None, None, cache.fused, right=True)
+        return dx, dh0, grads.w_x, grads.w_h, grads.b_x
     _, Wx, Wh, _ = cache[0]
     totals = {"dWx": np.zeros_like(Wx), "dWh": np.zeros_like(Wh), "db": np.zeros(4 * dh.shape[2], dtype=dh.dtype)}
 

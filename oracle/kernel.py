@@ -211,16 +211,16 @@ def lstm_preactivation_gradient(dh_new: Array, dc_new: Array, cache: LSTMCache,
 
     def slope(gate: str, out: Array, canonical: Callable) -> Array:
         return gate_derivative(names.get(gate, gate), out, canonical)
-
     dc = dc_new + dh_new * o * slope("c_out", tanh_c, dtanh_from_output)  # all that reaches c'
-    forget_factor = {"no-c_prev": 1.0, "c_next": f * c + i * g}.get(mistake("forget-gate-factor"), c)
+    form = mistake("forget-gate-factor")  # f * c + i * g computed only when that form is on
+    forget_factor = 1.0 if form == "no-c_prev" else f * c + i * g if form == "c_next" else c
     dz = np.concatenate([
         dc * g * slope("i", i, dsigmoid_from_output),
         dc * forget_factor * slope("f", f, dsigmoid_from_output),
         dc * i * slope("g", g, dtanh_from_output),
         dh_new * tanh_c * slope("o", o, dsigmoid_from_output),
     ], axis=1)
-    return dz, dc if mistake("forget-gate-factor") == "no-f" else dc * f
+    return dz, dc if form == "no-f" else dc * f
 
 
 def lstm_cell_backward(dh_new: Array, dc_new: Array, cache: LSTMCache) -> tuple[Array, Array, Array, Params]:
@@ -274,9 +274,9 @@ GRU_RESET_BEFORE = Cell(partial(gru_cell_forward, reset_after=False), gru_cell_b
 
 
 # ------------------------------------------------------------------------------ scans
-# Written once for every suite: time is the first axis of the sequences they take and give;
-# a step's arrays are in whatever layout its step function uses (dlai's (features, batch),
-# the others' (batch, features)). The loops' catalogue mistakes are switched here.
+# Written once for every suite, time first; a step's arrays in its step function's layout (dlai's
+# (features, batch), the others' (batch, features)). The loops' mistakes are switched here; with none
+# on, the LSTM's adapters take oracle/fused.py instead (the same bits, all steps' products at once).
 
 class Scan(NamedTuple):
     """What scan_forward gives."""

@@ -33,8 +33,9 @@ def accumulate(totals: Gradients, grads: Gradients) -> None:
     """Parameter gradients summed over time (``=`` instead of ``+=`` keeps the last step's; the
     form names the one overwritten, or "all"). Not in place: a wrongly shaped step gradient
     broadcasts, as ``dba = dba + ...`` does in a student's loop."""
+    form = mistake("gradient-overwritten")
     for name in totals:
-        if mistake("gradient-overwritten") in ("all", name):
+        if form in ("all", name):
             totals[name] = grads[name].copy()
         else:
             totals[name] = totals[name] + grads[name]

@@ -37,7 +37,7 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     if mistake("dtype") == "sigmoid-float32":
         x = np.asarray(x, dtype=np.float32)
     z = np.exp(-np.abs(x))
-    return (np.where(x >= 0, 1.0, z) / (1.0 + z)).astype(z.dtype)
+    return (np.where(x >= 0, 1.0, z) / (1.0 + z)).astype(z.dtype, copy=False)  # a copy only if the dtype changes
 
 
 def dtanh_from_output(tanh_out: np.ndarray) -> np.ndarray:

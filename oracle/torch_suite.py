@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from oracle import kernel
+from oracle import fused, kernel, mistakes
 
 __all__ = ["rnn_forward", "lstm_forward", "gru_forward", "rnn_backward", "lstm_backward", "gru_backward"]
 
@@ -45,12 +45,21 @@ class _Cache(NamedTuple):
 def _forward(cell: kernel.Cell, gates: str, x: Array, state0: tuple[Array, ...], weights: tuple[Array, ...],
              return_cache: bool) -> tuple:
     params = kernel.read_params(*weights, gates=gates, kernel_gates=gates, bias_names=("b_ih", "b_hh"))
+    if cell is kernel.LSTM and not mistakes.active() and fused.fits(x, *state0, *params):  # same bits, faster
+        output, c_n, seq = fused.lstm_forward(x, *state0, params)
+        return (output, output[-1], c_n, _Cache(cell, gates, seq)) if return_cache else (output, output[-1], c_n)
     output, final, steps = kernel.cell_scan_forward(cell, x, state0, params)
     return (output, *final, _Cache(cell, gates, steps)) if return_cache else (output, *final)
 
 
 def _backward(doutput: Array, dfinal: tuple[Array, ...], cache: _Cache) -> tuple[Array, ...]:
-    dx, dstate0, grads = kernel.cell_scan_backward(cache.cell, doutput, dfinal, cache.steps)
+    steps = cache.steps
+    if isinstance(steps, fused.LSTMSequence):  # lstm_forward's fused cache
+        if not mistakes.active() and fused.fits(steps.x, doutput, *dfinal):
+            dx, *dstate0, grads = fused.lstm_backward(doutput, *dfinal, steps)
+            return (dx, *dstate0, *grads)  # no switch on: the blocks stay in the canonical order
+        steps = fused.step_caches(steps)
+    dx, dstate0, grads = kernel.cell_scan_backward(cache.cell, doutput, dfinal, steps)
     order, both = kernel.gate_order(cache.gates)
     packed = order if both else cache.gates  # block k of a gradient is gate packed[k]
     return (dx, *dstate0, *(kernel.regroup(g, cache.gates, packed) for g in grads))

@@ -35,6 +35,8 @@ from oracle.mistakes import switched_on
 TOLERANCE = 1e-12      # two float64 implementations of the same formulas: ~1e-15 apart
 FD_TOLERANCE = 1e-7    # central differences at EPS: truncation ~EPS^2, rounding see fd_resolution
 EPS = 1e-6
+SUMMED = 1e-14        # a backward with a switch on sums weight gradients step by step, one with none on in one
+                      # product over all steps (oracle/fused.py): the same numbers to rounding
 
 
 class Case(NamedTuple):
@@ -256,7 +258,7 @@ def test_gate_order_form_of_another_cell_changes_nothing(kind: str, form: str) -
     with switched_on("gate-order", form):
         mistaken, grads = forward(kind, inputs), backward(kind, inputs, upstream)
     assert_close(mistaken, forward(kind, inputs), 0.0, "the canonical forward")
-    assert_close(grads, backward(kind, inputs, upstream), 0.0, "the canonical backward")
+    assert_close(grads, backward(kind, inputs, upstream), SUMMED, "the canonical backward")
 
 
 def test_reset_gate_placement_swapped_is_onnx_default_gru() -> None:
@@ -301,7 +303,7 @@ def test_missing_bias_is_that_bias_zero(kind: str, bias: str) -> None:
         mistaken, grads = forward(kind, inputs), backward(kind, inputs, upstream)
     assert normwise_error(mistaken[0], forward(kind, inputs)[0]) > 1e-3, "the switch changed nothing"
     assert_close(mistaken, forward(kind, zeroed), 0.0, "the canonical forward with the bias zeroed")
-    assert_close(grads, backward(kind, zeroed, upstream), 0.0, "the canonical backward with the bias zeroed")
+    assert_close(grads, backward(kind, zeroed, upstream), SUMMED, "the canonical backward with the bias zeroed")
 
 
 @pytest.mark.parametrize("half", ["Wb", "Rb"])

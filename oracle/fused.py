@@ -1,0 +1,186 @@
+"""The LSTM's scan over time with every catalogue switch off, at the GEMM rate.
+
+oracle.kernel's cells and scans are the definition, step by step, with the catalogue's switch points;
+this module is the same arithmetic for a whole sequence when no mistake is switched on (the adapters
+ask ``mistakes.active()`` once per call): the input projection x w_x^T of all steps is one product,
+and so are dx, dw_x and dw_h of all steps after the backward loop; inside the loops only the
+recurrent products h w_h^T and dz w_h remain, with the elementwise work written into buffers
+allocated once. Per step the formulas and their order of operations are the kernel's
+(``preactivation``, ``lstm_gates``, ``lstm_preactivation_gradient``), so h, c and the states'
+gradients keep their bits; the weight and bias gradients summed in one product differ from the
+per-step sums by rounding only.
+
+Layout: the kernel's Params (w_x (4H, D), w_h (4H, H), b_x, b_h (4H,)), with the 4H axis packed in
+``order`` (any arrangement of the letters i, f, g, o: the kernel's "ifgo", cs231n's "ifog"), and the
+sequences time-major (T, N, .) or, with ``time_axis=1``, batch-major (N, T, .) (an adapter hands over
+its own arrays and gets its own layout back). Inside, every per-step array is time-major: a step's
+(N, .) block is contiguous, where in (N, T, .) its rows would lie T*4H*8 bytes apart (a power of two
+here: every row in the same cache sets).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from oracle.kernel import LSTMCache, Params, weight_gradient
+
+__all__ = ["LSTMSequence", "lstm_forward", "lstm_backward", "fits", "step_caches"]
+
+Array = np.ndarray
+
+
+class LSTMSequence(NamedTuple):
+    """What lstm_backward needs; every array time-major and C-contiguous."""
+    x: Array        # (T, N, D): the input
+    h_prev: Array   # (T, N, H): the hidden state each step read (h0 first)
+    c_prev: Array   # (T, N, H): the cell state each step read (c0 first)
+    gates: Array    # (T, N, 4H): i, f, g, o after their activations, packed in ``order``
+    tanh_c: Array   # (T, N, H): tanh of each step's new cell state
+    params: Params
+    order: str
+    time_axis: int
+
+
+def fits(x: Array, *arrays: Array | float) -> bool:
+    """Whether the fused scan reproduces the kernel's bits here: floating arrays of one dtype
+    (mixed dtypes promote in the step-by-step order only)."""
+    dtype = x.dtype
+    return dtype.kind == "f" and all(isinstance(a, np.ndarray) and a.dtype == dtype or isinstance(a, float)
+                                     for a in arrays)
+
+
+def _steps(a: Array, time_axis: int) -> Array:
+    """A time-major view of a sequence array: ``view[t]`` is step t's (N, .) block."""
+    return a if time_axis == 0 else a.swapaxes(0, 1)
+
+
+def _rows(a: Array) -> Array:
+    """A (.., .., K) sequence array as the (T*N, K) matrix of its rows, in memory order."""
+    return a.reshape(-1, a.shape[-1]) if a.flags.c_contiguous else np.ascontiguousarray(a).reshape(-1, a.shape[-1])
+
+
+def _blocks(order: str, H: int) -> dict[str, slice]:
+    return {gate: slice(k * H, (k + 1) * H) for k, gate in enumerate(order)}
+
+
+def _sigmoid_runs(order: str, H: int) -> list[slice]:
+    """The column ranges of the sigmoid gates (i, f, o), adjacent blocks as one: cs231n's "ifog"
+    is one (N, 3H) run, the kernel's "ifgo" two."""
+    runs: list[slice] = []
+    for k, gate in enumerate(order):
+        if gate == "g":
+            continue
+        if runs and runs[-1].stop == k * H:
+            runs[-1] = slice(runs[-1].start, (k + 1) * H)
+        else:
+            runs.append(slice(k * H, (k + 1) * H))
+    return runs
+
+
+def _sigmoid_into(a: Array, tmp: Array, den: Array, num: Array) -> None:
+    """a <- sigmoid(a) in place, with numerics.sigmoid's formula: where(a >= 0, 1, z) / (1 + z),
+    z = exp(-|a|), in its bits: the numerator is max(z, [a >= 0]), as z <= 1 (a masked ufunc
+    or np.where is ~20x a plain one)."""
+    np.greater_equal(a, 0, out=num)  # 1.0 or 0.0
+    np.abs(a, out=tmp)
+    np.negative(tmp, out=tmp)
+    np.exp(tmp, out=tmp)
+    np.maximum(tmp, num, out=num)
+    np.add(1.0, tmp, out=den)
+    np.divide(num, den, out=a)
+
+
+def lstm_forward(x: Array, h0: Array, c0: Array, params: Params, order: str = "ifgo", time_axis: int = 0
+                 ) -> tuple[Array, Array, LSTMSequence]:
+    """The LSTM over x ((T, N, D), or (N, T, D) with time_axis=1) from h0, c0 (N, H).
+
+    Returns the hidden states of every step (same layout as x, (.., .., H)), the last cell state
+    c_T (N, H), and the cache.
+    """
+    x = np.ascontiguousarray(_steps(x, time_axis))  # (T, N, D)
+    (T, N, _), H, dtype = x.shape, h0.shape[1], x.dtype
+    gates = (_rows(x) @ params.w_x.T).reshape(T, N, 4 * H)  # every step's x w_x^T at once
+    h_prev, c_prev, tanh_c = (np.empty((T, N, H), dtype) for _ in range(3))
+    out = np.empty((T, N, H) if time_axis == 0 else (N, T, H), dtype)
+    g_steps, o_steps, hp_steps, cp_steps, tc_steps = gates, _steps(out, time_axis), h_prev, c_prev, tanh_c
+    bias = params.b_x + params.b_h
+    w_hT = params.w_h.T
+    s = _blocks(order, H)
+    runs = _sigmoid_runs(order, H)
+    hw, c = np.empty((N, 4 * H), dtype), np.empty((N, H), dtype)
+    tmp, den, num = (np.empty((N, 3 * H), dtype) for _ in range(3))
+    hp_steps[0], cp_steps[0] = h0, c0
+    for t in range(T):
+        a = g_steps[t]
+        np.matmul(hp_steps[t], w_hT, out=hw)
+        a += hw  # x w_x^T + h w_h^T (+ bias below): the kernel's order of the sums
+        a += bias
+        for run in runs:
+            width = run.stop - run.start
+            _sigmoid_into(a[:, run], tmp[:, :width], den[:, :width], num[:, :width])
+        np.tanh(a[:, s["g"]], out=a[:, s["g"]])
+        np.multiply(a[:, s["f"]], cp_steps[t], out=c)
+        np.multiply(a[:, s["i"]], a[:, s["g"]], out=tmp[:, :H])
+        c += tmp[:, :H]  # c' = f c + i g
+        np.tanh(c, out=tc_steps[t])
+        np.multiply(a[:, s["o"]], tc_steps[t], out=o_steps[t])
+        if t + 1 < T:
+            hp_steps[t + 1], cp_steps[t + 1] = o_steps[t], c
+    return out, c, LSTMSequence(x, h_prev, c_prev, gates, tanh_c, params, order, time_axis)
+
+
+def lstm_backward(doutput: Array, dh_n: Array | None, dc_n: Array | None, cache: LSTMSequence, right: bool = False
+                  ) -> tuple[Array, Array, Array, Params]:
+    """Backward through lstm_forward, given dL/doutputs (same layout as the outputs) and, if any,
+    dL/dh_T and dL/dc_T (N, H).
+
+    Returns dx (x's layout), dh0, dc0 (N, H) and the Params of gradients summed over time (dw_x
+    (4H, D), dw_h (4H, H); with right=True (D, 4H) and (H, 4H), C-ordered), db_x = db_h (4H,).
+    """
+    x, h_prev, c_prev, gates, tanh_c, params, order, time_axis = cache
+    (T, N, H), dtype = h_prev.shape, gates.dtype
+    s = _blocks(order, H)
+    dz = np.empty_like(gates)
+    dz_steps, g_steps, tc_steps, cp_steps, up_steps = dz, gates, tanh_c, c_prev, _steps(doutput, time_axis)
+    dh_next = np.zeros((N, H), dtype) if dh_n is None else dh_n.astype(dtype)
+    dc_next = np.zeros((N, H), dtype) if dc_n is None else dc_n.astype(dtype)
+    dh, dc, tmp, slope = (np.empty((N, H), dtype) for _ in range(4))
+    for t in range(T - 1, -1, -1):
+        a, d, tc = g_steps[t], dz_steps[t], tc_steps[t]
+        i, f, g, o = (a[:, s[gate]] for gate in "ifgo")
+        np.add(up_steps[t], dh_next, out=dh)
+        np.multiply(dh, o, out=tmp)
+        np.square(tc, out=slope)
+        np.subtract(1.0, slope, out=slope)
+        tmp *= slope
+        np.add(dc_next, tmp, out=dc)  # dc' + dh' o (1 - tanh(c')^2)
+        for gate, first, second in (("i", dc, g), ("f", dc, cp_steps[t]), ("g", dc, i), ("o", dh, tc)):
+            block = d[:, s[gate]]
+            np.multiply(first, second, out=block)
+            out_ = a[:, s[gate]]
+            if gate == "g":
+                np.square(out_, out=slope)
+                np.subtract(1.0, slope, out=slope)
+            else:
+                np.subtract(1.0, out_, out=slope)
+                slope *= out_
+            block *= slope
+        np.multiply(dc, f, out=dc_next)
+        np.matmul(d, params.w_h, out=dh_next)
+    dz_rows = _rows(dz)
+    dx = (dz_rows @ params.w_x).reshape(T, N, -1)
+    dx = dx if time_axis == 0 else np.ascontiguousarray(dx.swapaxes(0, 1))
+    dw_x = weight_gradient(dz_rows, _rows(x), right)
+    dw_h = weight_gradient(dz_rows, _rows(h_prev), right)
+    db = dz_rows.sum(axis=0)
+    return dx, dh_next, dc_next, Params(dw_x, dw_h, db, db.copy())
+
+
+def step_caches(cache: LSTMSequence) -> list[LSTMCache]:
+    """The kernel's per-step caches (views), for a backward that runs step by step (a mistake on)."""
+    steps = [cache.x, cache.h_prev, cache.c_prev, cache.gates, cache.tanh_c]
+    s = _blocks(cache.order, cache.h_prev.shape[2])
+    return [LSTMCache(x[t], h[t], c[t], cache.params, *(a[t][:, s[gate]] for gate in "ifgo"), tc[t])
+            for x, h, c, a, tc in [steps] for t in range(x.shape[0])]
