@@ -1,4 +1,4 @@
-"""The LSTM's scan over time with every catalogue switch off, at the GEMM rate.
+"""The RNN's and the LSTM's scans over time with every catalogue switch off, at the GEMM rate.
 
 oracle.kernel's cells and scans are the definition, step by step, with the catalogue's switch points;
 this module is the same arithmetic for a whole sequence when no mistake is switched on (the adapters
@@ -6,8 +6,8 @@ ask ``mistakes.active()`` once per call): the input projection x w_x^T of all st
 and so are dx, dw_x and dw_h of all steps after the backward loop; inside the loops only the
 recurrent products h w_h^T and dz w_h remain, with the elementwise work written into buffers
 allocated once. Per step the formulas and their order of operations are the kernel's
-(``preactivation``, ``lstm_gates``, ``lstm_preactivation_gradient``), so h, c and the states'
-gradients keep their bits; the weight and bias gradients summed in one product differ from the
+(``preactivation``, ``rnn_preactivation_gradient``, ``lstm_gates``, ``lstm_preactivation_gradient``),
+so h, c and the states' gradients keep their bits; the weight and bias gradients summed in one product differ from the
 per-step sums by rounding only.
 
 Layout: the kernel's Params (w_x (4H, D), w_h (4H, H), b_x, b_h (4H,)), with the 4H axis packed in
@@ -24,11 +24,21 @@ from typing import NamedTuple
 
 import numpy as np
 
-from oracle.kernel import LSTMCache, Params, weight_gradient
+from oracle.kernel import LSTMCache, Params, RNNCache, weight_gradient
 
-__all__ = ["LSTMSequence", "lstm_forward", "lstm_backward", "fits", "step_caches"]
+__all__ = ["RNNSequence", "LSTMSequence", "rnn_forward", "rnn_backward", "lstm_forward", "lstm_backward", "fits",
+           "step_caches"]
 
 Array = np.ndarray
+
+
+class RNNSequence(NamedTuple):
+    """What rnn_backward needs; every array time-major and C-contiguous."""
+    x: Array        # (T, N, D): the input
+    h_prev: Array   # (T, N, H): the hidden state each step read (h0 first)
+    h: Array        # (T, N, H): the hidden state each step wrote (h_prev shifted by one step)
+    params: Params
+    time_axis: int
 
 
 class LSTMSequence(NamedTuple):
@@ -90,6 +100,51 @@ def _sigmoid_into(a: Array, tmp: Array, den: Array, num: Array) -> None:
     np.maximum(tmp, num, out=num)
     np.add(1.0, tmp, out=den)
     np.divide(num, den, out=a)
+
+
+def rnn_forward(x: Array, h0: Array, params: Params, time_axis: int = 0) -> tuple[Array, RNNSequence]:
+    """The tanh RNN over x ((T, N, D), or (N, T, D) with time_axis=1) from h0 (N, H), with the
+    kernel's Params (w_x (H, D), w_h (H, H), b_x, b_h (H,)).
+
+    Returns the hidden states of every step (same layout as x, (.., .., H)) and the cache.
+    """
+    x = np.ascontiguousarray(_steps(x, time_axis))  # (T, N, D)
+    (T, N, _), H = x.shape, h0.shape[1]
+    states = np.empty((T + 1, N, H), x.dtype)  # h0, h_1 .. h_T: each step reads block t, writes t + 1
+    states[0] = h0
+    np.matmul(_rows(x), params.w_x.T, out=states[1:].reshape(T * N, H))  # every step's x w_x^T at once
+    bias, w_hT, hw = params.b_x + params.b_h, params.w_h.T, np.empty((N, H), x.dtype)
+    for t in range(T):
+        z = states[t + 1]
+        np.matmul(states[t], w_hT, out=hw)
+        z += hw  # x w_x^T + h w_h^T + bias: the kernel's order of the sums
+        z += bias
+        np.tanh(z, out=z)
+    h = states[1:]
+    return (h if time_axis == 0 else np.ascontiguousarray(h.swapaxes(0, 1))), RNNSequence(
+        x, states[:-1], h, params, time_axis)
+
+
+def rnn_backward(doutput: Array, dh_n: Array | None, cache: RNNSequence, right: bool = False
+                 ) -> tuple[Array, Array, Params]:
+    """Backward through rnn_forward, given dL/doutputs (same layout as the outputs) and, if any,
+    dL/dh_T (N, H).
+
+    Returns dx (x's layout), dh0 (N, H) and the Params of gradients summed over time (dw_x (H, D),
+    dw_h (H, H); with right=True (D, H) and (H, H), C-ordered), db_x = db_h (H,).
+    """
+    x, h_prev, h, params, time_axis = cache
+    (T, N, H), dtype = h.shape, h.dtype
+    dz = np.square(h)  # (T, N, H): tanh's slope 1 - h^2 of every step in two passes, then dL/dz
+    np.subtract(1.0, dz, out=dz)
+    up_steps = _steps(doutput, time_axis)
+    dh_next = np.zeros((N, H), dtype) if dh_n is None else dh_n.astype(dtype)
+    for t in range(T - 1, -1, -1):
+        d = dz[t]
+        d *= np.add(up_steps[t], dh_next, out=dh_next)  # (upstream + carried) (1 - h^2)
+        np.matmul(d, params.w_h, out=dh_next)
+    dx, grads = _products_over_time(dz, x, h_prev, params, time_axis, right)
+    return dx, dh_next, grads
 
 
 def lstm_forward(x: Array, h0: Array, c0: Array, params: Params, order: str = "ifgo", time_axis: int = 0
@@ -169,17 +224,26 @@ def lstm_backward(doutput: Array, dh_n: Array | None, dc_n: Array | None, cache:
             block *= slope
         np.multiply(dc, f, out=dc_next)
         np.matmul(d, params.w_h, out=dh_next)
+    dx, grads = _products_over_time(dz, x, h_prev, params, time_axis, right)
+    return dx, dh_next, dc_next, grads
+
+
+def _products_over_time(dz: Array, x: Array, h_prev: Array, params: Params, time_axis: int, right: bool
+                        ) -> tuple[Array, Params]:
+    """After a backward loop, from dL/dz (T, N, G*H) of every step: dx (x's layout) and the Params of
+    gradients, each one product over all T*N rows (right=True: the weight gradients as (K, G*H))."""
     dz_rows = _rows(dz)
-    dx = (dz_rows @ params.w_x).reshape(T, N, -1)
+    dx = (dz_rows @ params.w_x).reshape(*dz.shape[:2], -1)
     dx = dx if time_axis == 0 else np.ascontiguousarray(dx.swapaxes(0, 1))
-    dw_x = weight_gradient(dz_rows, _rows(x), right)
-    dw_h = weight_gradient(dz_rows, _rows(h_prev), right)
     db = dz_rows.sum(axis=0)
-    return dx, dh_next, dc_next, Params(dw_x, dw_h, db, db.copy())
+    return dx, Params(weight_gradient(dz_rows, _rows(x), right), weight_gradient(dz_rows, _rows(h_prev), right),
+                      db, db.copy())
 
 
-def step_caches(cache: LSTMSequence) -> list[LSTMCache]:
+def step_caches(cache: RNNSequence | LSTMSequence) -> list[RNNCache] | list[LSTMCache]:
     """The kernel's per-step caches (views), for a backward that runs step by step (a mistake on)."""
+    if isinstance(cache, RNNSequence):
+        return [RNNCache(cache.x[t], cache.h_prev[t], cache.params, cache.h[t]) for t in range(cache.x.shape[0])]
     steps = [cache.x, cache.h_prev, cache.c_prev, cache.gates, cache.tanh_c]
     s = _blocks(cache.order, cache.h_prev.shape[2])
     return [LSTMCache(x[t], h[t], c[t], cache.params, *(a[t][:, s[gate]] for gate in "ifgo"), tc[t])
