@@ -120,8 +120,8 @@ def rnn_forward(x: Array, h0: Array, params: Params, time_axis: int = 0) -> tupl
         z += hw  # x w_x^T + h w_h^T + bias: the kernel's order of the sums
         z += bias
         np.tanh(z, out=z)
-    h = states[1:]
-    return (h if time_axis == 0 else np.ascontiguousarray(h.swapaxes(0, 1))), RNNSequence(
+    h = states[1:]  # the output is a copy: not the cache's memory
+    return (h.copy() if time_axis == 0 else np.ascontiguousarray(h.swapaxes(0, 1))), RNNSequence(
         x, states[:-1], h, params, time_axis)
 
 
@@ -157,33 +157,31 @@ def lstm_forward(x: Array, h0: Array, c0: Array, params: Params, order: str = "i
     x = np.ascontiguousarray(_steps(x, time_axis))  # (T, N, D)
     (T, N, _), H, dtype = x.shape, h0.shape[1], x.dtype
     gates = (_rows(x) @ params.w_x.T).reshape(T, N, 4 * H)  # every step's x w_x^T at once
-    h_prev, c_prev, tanh_c = (np.empty((T, N, H), dtype) for _ in range(3))
-    out = np.empty((T, N, H) if time_axis == 0 else (N, T, H), dtype)
-    g_steps, o_steps, hp_steps, cp_steps, tc_steps = gates, _steps(out, time_axis), h_prev, c_prev, tanh_c
-    bias = params.b_x + params.b_h
+    hs, cs = np.empty((T + 1, N, H), dtype), np.empty((T + 1, N, H), dtype)  # states: step t reads t, writes t + 1
+    hs[0], cs[0] = h0, c0
+    tanh_c = np.empty((T, N, H), dtype)
+    bias = np.broadcast_to(params.b_x + params.b_h, (N, 4 * H)).copy()  # a += bias unbroadcast: ~2/3 the time
     w_hT = params.w_h.T
     s = _blocks(order, H)
     runs = _sigmoid_runs(order, H)
-    hw, c = np.empty((N, 4 * H), dtype), np.empty((N, H), dtype)
+    hw = np.empty((N, 4 * H), dtype)
     tmp, den, num = (np.empty((N, 3 * H), dtype) for _ in range(3))
-    hp_steps[0], cp_steps[0] = h0, c0
     for t in range(T):
-        a = g_steps[t]
-        np.matmul(hp_steps[t], w_hT, out=hw)
+        a, c = gates[t], cs[t + 1]
+        np.matmul(hs[t], w_hT, out=hw)
         a += hw  # x w_x^T + h w_h^T (+ bias below): the kernel's order of the sums
         a += bias
         for run in runs:
             width = run.stop - run.start
             _sigmoid_into(a[:, run], tmp[:, :width], den[:, :width], num[:, :width])
         np.tanh(a[:, s["g"]], out=a[:, s["g"]])
-        np.multiply(a[:, s["f"]], cp_steps[t], out=c)
+        np.multiply(a[:, s["f"]], cs[t], out=c)
         np.multiply(a[:, s["i"]], a[:, s["g"]], out=tmp[:, :H])
         c += tmp[:, :H]  # c' = f c + i g
-        np.tanh(c, out=tc_steps[t])
-        np.multiply(a[:, s["o"]], tc_steps[t], out=o_steps[t])
-        if t + 1 < T:
-            hp_steps[t + 1], cp_steps[t + 1] = o_steps[t], c
-    return out, c, LSTMSequence(x, h_prev, c_prev, gates, tanh_c, params, order, time_axis)
+        np.tanh(c, out=tanh_c[t])
+        np.multiply(a[:, s["o"]], tanh_c[t], out=hs[t + 1])
+    out = hs[1:].copy() if time_axis == 0 else np.ascontiguousarray(hs[1:].swapaxes(0, 1))  # not the cache's memory
+    return out, cs[T], LSTMSequence(x, hs[:-1], cs[:-1], gates, tanh_c, params, order, time_axis)
 
 
 def lstm_backward(doutput: Array, dh_n: Array | None, dc_n: Array | None, cache: LSTMSequence, right: bool = False
