@@ -135,15 +135,17 @@ def rnn_backward(doutput: Array, dh_n: Array | None, cache: RNNSequence, right: 
     """
     x, h_prev, h, params, time_axis = cache
     (T, N, H), dtype = h.shape, h.dtype
-    dz = np.square(h)  # (T, N, H): tanh's slope 1 - h^2 of every step in two passes, then dL/dz
-    np.subtract(1.0, dz, out=dz)
+    products = _Products(x, h_prev, params, right)
     up_steps = _steps(doutput, time_axis)
     dh_next = np.zeros((N, H), dtype) if dh_n is None else dh_n.astype(dtype)
     for t in range(T - 1, -1, -1):
-        d = dz[t]
+        d = products.at(t)
+        np.square(h[t], out=d)
+        np.subtract(1.0, d, out=d)  # tanh's slope 1 - h^2
         d *= np.add(up_steps[t], dh_next, out=dh_next)  # (upstream + carried) (1 - h^2)
         np.matmul(d, params.w_h, out=dh_next)
-    dx, grads = _products_over_time(dz, x, h_prev, params, time_axis, right)
+        products.done(t)
+    dx, grads = products.result(time_axis)
     return dx, dh_next, grads
 
 
@@ -195,13 +197,13 @@ def lstm_backward(doutput: Array, dh_n: Array | None, dc_n: Array | None, cache:
     x, h_prev, c_prev, gates, tanh_c, params, order, time_axis = cache
     (T, N, H), dtype = h_prev.shape, gates.dtype
     s = _blocks(order, H)
-    dz = np.empty_like(gates)
-    dz_steps, g_steps, tc_steps, cp_steps, up_steps = dz, gates, tanh_c, c_prev, _steps(doutput, time_axis)
+    products = _Products(x, h_prev, params, right)
+    g_steps, tc_steps, cp_steps, up_steps = gates, tanh_c, c_prev, _steps(doutput, time_axis)
     dh_next = np.zeros((N, H), dtype) if dh_n is None else dh_n.astype(dtype)
     dc_next = np.zeros((N, H), dtype) if dc_n is None else dc_n.astype(dtype)
     dh, dc, tmp, slope = (np.empty((N, H), dtype) for _ in range(4))
     for t in range(T - 1, -1, -1):
-        a, d, tc = g_steps[t], dz_steps[t], tc_steps[t]
+        a, d, tc = g_steps[t], products.at(t), tc_steps[t]
         i, f, g, o = (a[:, s[gate]] for gate in "ifgo")
         np.add(up_steps[t], dh_next, out=dh)
         np.multiply(dh, o, out=tmp)
@@ -222,20 +224,51 @@ def lstm_backward(doutput: Array, dh_n: Array | None, dc_n: Array | None, cache:
             block *= slope
         np.multiply(dc, f, out=dc_next)
         np.matmul(d, params.w_h, out=dh_next)
-    dx, grads = _products_over_time(dz, x, h_prev, params, time_axis, right)
+        products.done(t)
+    dx, grads = products.result(time_axis)
     return dx, dh_next, dc_next, grads
 
 
-def _products_over_time(dz: Array, x: Array, h_prev: Array, params: Params, time_axis: int, right: bool
-                        ) -> tuple[Array, Params]:
-    """After a backward loop, from dL/dz (T, N, G*H) of every step: dx (x's layout) and the Params of
-    gradients, each one product over all T*N rows (right=True: the weight gradients as (K, G*H))."""
-    dz_rows = _rows(dz)
-    dx = (dz_rows @ params.w_x).reshape(*dz.shape[:2], -1)
-    dx = dx if time_axis == 0 else np.ascontiguousarray(dx.swapaxes(0, 1))
-    db = dz_rows.sum(axis=0)
-    return dx, Params(weight_gradient(dz_rows, _rows(x), right), weight_gradient(dz_rows, _rows(h_prev), right),
-                      db, db.copy())
+BLOCK_BYTES = 8 << 20  # dL/dz of a block of steps: under glibc's 32 MB mmap ceiling, so reused memory
+# (a fresh (T, N, 4H) float64 array of 32 MB or more is a new mapping every call: every page faults in)
+
+
+class _Products:
+    """What a backward loop leaves to products over many steps: dx (T, N, D), and dw_x, dw_h, db summed
+    over time. The loop writes dL/dz (N, G*H) of step t into ``at(t)``; once the lowest step of a block
+    is written, ``done(t)`` takes that block's products (one each over all its rows: dx keeps its bits,
+    the sums over blocks differ from one product by rounding only)."""
+
+    def __init__(self, x: Array, h_prev: Array, params: Params, right: bool) -> None:
+        (T, N, _), width = x.shape, params.w_h.shape[0]
+        self.steps = max(1, min(T, BLOCK_BYTES // (N * width * x.itemsize)))
+        self.dz = np.empty((self.steps, N, width), x.dtype)
+        self.dx = np.empty(x.shape, x.dtype)
+        self.x, self.h_prev, self.params, self.right = x, h_prev, params, right
+        self.sums: list[Array] = []
+
+    def at(self, t: int) -> Array:
+        return self.dz[t % self.steps]
+
+    def done(self, t: int) -> None:
+        if t % self.steps:
+            return
+        stop = min(t + self.steps, self.x.shape[0])
+        rows = _rows(self.dz[:stop - t])
+        np.matmul(rows, self.params.w_x, out=self.dx[t:stop].reshape(rows.shape[0], -1))
+        parts = (weight_gradient(rows, _rows(self.x[t:stop]), self.right),
+                 weight_gradient(rows, _rows(self.h_prev[t:stop]), self.right), rows.sum(axis=0))
+        if not self.sums:
+            self.sums = list(parts)
+        else:
+            for total, part in zip(self.sums, parts):
+                total += part
+
+    def result(self, time_axis: int) -> tuple[Array, Params]:
+        """dx (x's layout) and the Params of gradients (right=True: the weight gradients as (K, G*H))."""
+        dw_x, dw_h, db = self.sums
+        dx = self.dx if time_axis == 0 else np.ascontiguousarray(self.dx.swapaxes(0, 1))
+        return dx, Params(dw_x, dw_h, db, db.copy())
 
 
 def step_caches(cache: RNNSequence | LSTMSequence) -> list[RNNCache] | list[LSTMCache]:

@@ -44,7 +44,10 @@ def both_paths(kind: str, *inputs) -> tuple[tuple, tuple, object]:
 @pytest.mark.parametrize("kind", GATES)
 @pytest.mark.parametrize("dims", [(3, 5, 4, 6), (2, 1, 3, 2), (8, 7, 5, 16)])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_cs231n_fused_equals_step_path(kind, dims, dtype):
+@pytest.mark.parametrize("block", [None, 2], ids=["one-block", "blocks-of-2-steps"])
+def test_cs231n_fused_equals_step_path(kind, dims, dtype, block, monkeypatch):
+    if block:  # the backward's products taken every 2 steps (the earliest block partial when T is odd)
+        monkeypatch.setattr(fused, "BLOCK_BYTES", block * dims[0] * GATES[kind] * dims[3] * np.dtype(dtype).itemsize)
     fast, slow, _ = both_paths(kind, *draw(kind, *dims, dtype))
     for name, got, want in zip(("h", "dx", "dh0"), fast, slow):
         assert got.dtype == want.dtype and got.shape == want.shape, name
