@@ -3,14 +3,16 @@
 oracle.kernel's cells and scans are the definition, step by step, with the catalogue's switch points;
 this module is the same arithmetic for a whole sequence when no mistake is switched on (the adapters
 ask ``mistakes.active()`` once per call): the input projection x w_x^T of all steps is one product,
-and so are dx, dw_x and dw_h of all steps after the backward loop; inside the loops only the
-recurrent products h w_h^T and dz w_h remain, with the elementwise work written into buffers
-allocated once. Per step the formulas and their order of operations are the kernel's
-(``preactivation``, ``rnn_preactivation_gradient``, ``lstm_gates``, ``lstm_preactivation_gradient``),
-so h, c and the states' gradients keep their bits; the weight and bias gradients summed in one product differ from the
-per-step sums by rounding only.
+and dx, dw_x and dw_h one product each per block of steps after the backward loop has written its dz
+(``_Products``); inside the loops only the recurrent products h w_h^T and dz w_h remain, with the
+elementwise work written into buffers allocated once. Per step the formulas and their order of
+operations are the kernel's (``preactivation``, ``rnn_preactivation_gradient``, ``lstm_gates``,
+``lstm_preactivation_gradient``), so h, c and the states' gradients keep their bits; the weight and
+bias gradients summed in a few products differ from the per-step sums by rounding only. Every operand
+of a product is the one the step path hands BLAS, in the same memory order: a C-ordered copy of
+cs231n's w_h = Wh.T would make dz w_h ~10 % faster, but changes its bits on small shapes.
 
-Layout: the kernel's Params (w_x (4H, D), w_h (4H, H), b_x, b_h (4H,)), with the 4H axis packed in
+Layout: the kernel's Params (w_x (G*H, D), w_h (G*H, H), b_x, b_h (G*H,)); the LSTM's 4H axis packed in
 ``order`` (any arrangement of the letters i, f, g, o: the kernel's "ifgo", cs231n's "ifog"), and the
 sequences time-major (T, N, .) or, with ``time_axis=1``, batch-major (N, T, .) (an adapter hands over
 its own arrays and gets its own layout back). Inside, every per-step array is time-major: a step's
