@@ -66,6 +66,24 @@ def _batch_major(a: Array) -> Array:
     return np.ascontiguousarray(np.moveaxis(a, 0, 1))
 
 
+class _Sequence:
+    """rnn_forward's or lstm_forward's cache when no mistake was on (oracle.fused's arrays for all
+    steps at once); indexed like the list of step caches, so a backward with a mistake on reads it
+    step by step."""
+
+    def __init__(self, fused_cache: fused.RNNSequence | fused.LSTMSequence, Wx: Array, Wh: Array, h: Array) -> None:
+        self.fused, self.Wx, self.Wh, self.h = fused_cache, Wx, Wh, h
+        self._cells: list | None = None  # the kernel's step caches (views), made at the first index
+
+    def __len__(self) -> int:
+        return self.h.shape[1]
+
+    def __getitem__(self, t: int) -> _StepCache:
+        if self._cells is None:
+            self._cells = fused.step_caches(self.fused)
+        return _StepCache(self._cells[t], self.Wx, self.Wh, self.h[:, t])
+
+
 # ----------------------------------------------------------------------------- RNN
 
 def rnn_step_forward(x: Array, prev_h: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Array, _StepCache]:
@@ -100,24 +118,30 @@ def rnn_step_backward(dnext_h: Array, cache: _StepCache) -> tuple[Array, Array, 
             bias_gradient(da, axis=0, keepdims=False))
 
 
-def rnn_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Array, list]:
+def rnn_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Array, list | _Sequence]:
     """RNN over a whole sequence.
 
     x: (N, T, D); h0: (N, H); Wx: (D, H); Wh: (H, H); b: (H,).
-    Returns h (N, T, H) and a cache (one step cache per time step).
+    Returns h (N, T, H) and a cache (one step cache per time step, or a _Sequence read as such).
     """
+    if not mistakes.active() and fused.fits(x, h0, Wx, Wh, b):  # the same bits, all steps' products at once
+        h, seq = fused.rnn_forward(x, h0, kernel.Params(Wx.T, Wh.T, b, 0.0), time_axis=1)
+        return h, _Sequence(seq, Wx, Wh, h)
     start = np.zeros_like(h0) if mistake("skipped-step") == "forward-first" else h0  # h[:, -1] read as zeros
     scan = kernel.scan_forward(rnn_step_forward, _time_major(x), (start,), Wx, Wh, b)
     return _batch_major(scan.outputs), scan.caches
 
 
-def rnn_backward(dh: Array, cache: list) -> tuple[Array, Array, Array, Array, Array]:
+def rnn_backward(dh: Array, cache: list | _Sequence) -> tuple[Array, Array, Array, Array, Array]:
     """Backward through the whole RNN, given dh = dL/dh (N, T, H) from the outputs.
 
     The gradient reaching h_t is dh[:, t] plus what flows back from step t+1;
     weight gradients are summed over time.
     Returns dx (N, T, D), dh0 (N, H), dWx (D, H), dWh (H, H), db (H,).
     """
+    if isinstance(cache, _Sequence) and not mistakes.active() and dh.dtype == cache.h.dtype:
+        dx, dh0, grads = fused.rnn_backward(dh, None, cache.fused, right=True)
+        return dx, dh0, grads.w_x, grads.w_h, grads.b_x
     _, Wx, Wh, _ = cache[0]
     totals = {"dWx": np.zeros_like(Wx), "dWh": np.zeros_like(Wh), "db": np.zeros(dh.shape[2], dtype=dh.dtype)}
 
@@ -202,28 +226,11 @@ def lstm_step_backward(
             bias_gradient(da, axis=0, keepdims=False))
 
 
-class _Sequence:
-    """lstm_forward's cache when no mistake was on (oracle.fused's arrays for all steps at once);
-    indexed like the list of step caches, so a backward with a mistake on reads it step by step."""
-
-    def __init__(self, fused_cache: fused.LSTMSequence, Wx: Array, Wh: Array, h: Array) -> None:
-        self.fused, self.Wx, self.Wh, self.h = fused_cache, Wx, Wh, h
-
-    def __len__(self) -> int:
-        return self.h.shape[1]
-
-    def __getitem__(self, t: int) -> _StepCache:
-        f, H = self.fused, self.h.shape[2]  # the fused arrays are time-major
-        i, f_, o, g = (f.gates[t, :, k * H:(k + 1) * H] for k in range(4))  # packed as GATES
-        cell = kernel.LSTMCache(f.x[t], f.h_prev[t], f.c_prev[t], None, i, f_, g, o, f.tanh_c[t])
-        return _StepCache(cell, self.Wx, self.Wh, self.h[:, t])
-
-
 def lstm_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Array, list | _Sequence]:
     """LSTM over a whole sequence; the initial cell state is zeros.
 
     x: (N, T, D); h0: (N, H); Wx: (D, 4H); Wh: (H, 4H); b: (4H,).
-    Returns h (N, T, H) and a cache (one step cache per time step).
+    Returns h (N, T, H) and a cache (one step cache per time step, or a _Sequence read as such).
     """
     if not mistakes.active() and fused.fits(x, h0, Wx, Wh, b):  # the same bits, all steps' products at once
         c0 = np.zeros(h0.shape, x.dtype)
@@ -234,7 +241,7 @@ def lstm_forward(x: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> tuple[A
     return _batch_major(scan.outputs), scan.caches
 
 
-def lstm_backward(dh: Array, cache: list) -> tuple[Array, Array, Array, Array, Array]:
+def lstm_backward(dh: Array, cache: list | _Sequence) -> tuple[Array, Array, Array, Array, Array]:
     """Backward through the whole LSTM, given dh = dL/dh (N, T, H) (nothing flows into c).
 
     Returns dx (N, T, D), dh0 (N, H), dWx (D, 4H), dWh (H, 4H), db (4H,).

@@ -276,7 +276,7 @@ GRU_RESET_BEFORE = Cell(partial(gru_cell_forward, reset_after=False), gru_cell_b
 # ------------------------------------------------------------------------------ scans
 # Written once for every suite, time first; a step's arrays in its step function's layout (dlai's
 # (features, batch), the others' (batch, features)). The loops' mistakes are switched here; with none
-# on, the LSTM's adapters take oracle/fused.py instead (the same bits, all steps' products at once).
+# on, cs231n and torch take oracle/fused.py for RNN and LSTM (the same bits, all steps' products at once).
 
 class Scan(NamedTuple):
     """What scan_forward gives."""

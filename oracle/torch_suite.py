@@ -34,6 +34,8 @@ __all__ = ["rnn_forward", "lstm_forward", "gru_forward", "rnn_backward", "lstm_b
 Array = np.ndarray
 
 RNN_GATES, LSTM_GATES, GRU_GATES = "h", "ifgo", "rzn"  # torch's row blocks, the kernel's order
+FUSED = {kernel.RNN: (fused.rnn_forward, fused.rnn_backward),  # the scans taken when no switch is on
+         kernel.LSTM: (fused.lstm_forward, fused.lstm_backward)}
 
 
 class _Cache(NamedTuple):
@@ -45,18 +47,18 @@ class _Cache(NamedTuple):
 def _forward(cell: kernel.Cell, gates: str, x: Array, state0: tuple[Array, ...], weights: tuple[Array, ...],
              return_cache: bool) -> tuple:
     params = kernel.read_params(*weights, gates=gates, kernel_gates=gates, bias_names=("b_ih", "b_hh"))
-    if cell is kernel.LSTM and not mistakes.active() and fused.fits(x, *state0, *params):  # same bits, faster
-        output, c_n, seq = fused.lstm_forward(x, *state0, params)
-        return (output, output[-1], c_n, _Cache(cell, gates, seq)) if return_cache else (output, output[-1], c_n)
+    if cell in FUSED and not mistakes.active() and fused.fits(x, *state0, *params):  # same bits, faster
+        output, *c_n, seq = FUSED[cell][0](x, *state0, params)  # c_n: the LSTM's only
+        return (output, output[-1], *c_n, _Cache(cell, gates, seq)) if return_cache else (output, output[-1], *c_n)
     output, final, steps = kernel.cell_scan_forward(cell, x, state0, params)
     return (output, *final, _Cache(cell, gates, steps)) if return_cache else (output, *final)
 
 
 def _backward(doutput: Array, dfinal: tuple[Array, ...], cache: _Cache) -> tuple[Array, ...]:
     steps = cache.steps
-    if isinstance(steps, fused.LSTMSequence):  # lstm_forward's fused cache
+    if isinstance(steps, (fused.RNNSequence, fused.LSTMSequence)):  # a fused forward's cache
         if not mistakes.active() and fused.fits(steps.x, doutput, *dfinal):
-            dx, *dstate0, grads = fused.lstm_backward(doutput, *dfinal, steps)
+            dx, *dstate0, grads = FUSED[cache.cell][1](doutput, *dfinal, steps)
             return (dx, *dstate0, *grads)  # no switch on: the blocks stay in the canonical order
         steps = fused.step_caches(steps)
     dx, dstate0, grads = kernel.cell_scan_backward(cache.cell, doutput, dfinal, steps)
