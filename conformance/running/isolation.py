@@ -342,7 +342,7 @@ class IsolatedTarget:
                 if not chunk:
                     status = self._kill(status_too=True)
                     if status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == GRADER_OOM_EXIT:
-                        raise WorkerFailure(_GRADER_OOM.format(mb=self.memory_mb), kind="grader-oom")
+                        raise self._out_of_memory(what)
                     raise WorkerFailure(_describe_exit(status, self.memory_mb), kind="died")
                 chunks.append(chunk)
                 got += len(chunk)
@@ -368,14 +368,19 @@ class IsolatedTarget:
                                  f"item {answers[1]} of process {self._worker_pid}; the worker was discarded")
         if "grader_oom" in reply:
             self._kill()
-            if self._answered_calls:  # what the submission's earlier calls keep holds the memory
-                raise AskAgainAlone(f"{what}: the worker had no memory left (the limit is {self.memory_mb} MB) to "
-                                    f"read the call's arguments, held by what your code keeps from earlier calls",
-                                    kind="memory")
-            raise WorkerFailure(_GRADER_OOM.format(mb=self.memory_mb), kind="grader-oom")
+            raise self._out_of_memory(what)
         if answers[0]:
             self._answered_calls += 1
         return reply
+
+    def _out_of_memory(self, what: str) -> WorkerFailure:
+        """The worker ran out of memory in our code (reading a call's arguments): the grader's
+        problem in a fresh worker (raise --memory-mb), the submission's once its calls have run
+        there (what it keeps holds the memory): then the call is asked again of a fresh worker."""
+        if self._answered_calls:
+            return AskAgainAlone(f"{what}: the worker had no memory left (the limit is {self.memory_mb} MB) to read "
+                                 f"the call's arguments, held by what your code keeps from earlier calls", kind="memory")
+        return WorkerFailure(_GRADER_OOM.format(mb=self.memory_mb), kind="grader-oom")
 
     @contextlib.contextmanager
     def caches_by_value(self) -> Iterator[None]:

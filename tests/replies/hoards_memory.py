@@ -1,13 +1,14 @@
 """rnn_backward takes all the memory the worker may have and keeps it (a global list), then
-computes the right answer: the call, or the reply of a call that returned, runs out of memory.
-Every verdict of rnn_backward says memory (issue 24: one did not, in 2 of 4 class runs), and
-what does not call rnn_backward still earns its points."""
+computes the right answer: the call, or the reply of a call that returned, may run out of
+memory, depending on how much the allocator left. Whatever happens to rnn_backward, the memory it
+holds is its own: the next calls are asked of a fresh worker, and what does not call rnn_backward
+earns its points (before issue 24 the whole submission was 'not graded: the grader's own code').
+Not in tests/hostile/: how much is left over differs from run to run, so its grades do too."""
 import numpy as np
 
 from _correct_dlai import *  # noqa: F401,F403
 from _correct_dlai import rnn_backward as _rnn_backward
 
-VERDICT, WORDS = "rnn_backward", ["memory"]
 MAY_FAIL = ["rnn_backward"]  # every other item must pass
 _hoard = []
 
