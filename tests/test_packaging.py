@@ -79,7 +79,7 @@ def test_an_installed_wheel_has_the_checkouts_grader_digest(installed: Path, tmp
     from conformance.grading import remote_job
 
     env = {**os.environ, "PYTHONPATH": str(installed)}
-    theirs = _run([sys.executable, "-c", "from conformance import remote_job; print(remote_job.grader_digest())"],
+    theirs = _run([sys.executable, "-c", "from conformance.grading import remote_job; print(remote_job.grader_digest())"],
                   cwd=tmp_path, env=env)
     assert theirs.returncode == 0, theirs.stderr
     assert theirs.stdout.strip() == remote_job.grader_digest()

@@ -134,7 +134,7 @@ def test_regen_under_a_blas_without_fma_touches_no_file(tree):
     """OpenBLAS's Prescott kernels (no FMA) round ~490 output arrays of the committed fixtures
     differently (at most 2.3e-13 of scale, measured); on another BLAS the variable is ignored."""
     before = age(tree)
-    script = ("import sys; from pathlib import Path; from conformance import cli, paths\n"
+    script = ("import sys; from pathlib import Path; from conformance import cli\nfrom conformance.contract import paths\n"
               "paths.data_root = lambda: Path(sys.argv[1])\nsys.exit(cli.main(['regen']))\n")
     env = dict(os.environ, OPENBLAS_CORETYPE="Prescott")
     done = subprocess.run([sys.executable, "-c", script, str(tree.spec.parent)], env=env,
