@@ -10,7 +10,7 @@ so that two versions of the code draw the same class.
 Every measurement runs in a fresh interpreter that has already imported what the grader
 loads anyway (numpy, the spec, the catalogue, the summary writers), then times:
 
-- import: ``conformance.class_report`` and ``conformance.class_figures`` (and whatever they
+- import: ``conformance.reports.class_report`` and ``conformance.reports.class_figures`` (and whatever they
   pull in, e.g. a plotting library), the fixed cost a grading run pays once;
 - first: the first write_report call after that import (caches, fonts);
 - warm: the median of ``--repeats`` more calls.
@@ -45,15 +45,16 @@ SEEDS = ("seed000_aliases.py", "seed001_dlai.py", "seed002_dlai.py", "seed003_cs
 _CHILD = r"""
 import importlib, json, sys, time
 from pathlib import Path
-from conformance import catalogue, grade_reports, spec  # what the grader has loaded anyway
-from conformance.scoring import SubmissionResult
+from conformance.contract import catalogue, spec
+from conformance.reports import grade_reports  # what the grader has loaded anyway
+from conformance.judging.scoring import SubmissionResult
 data = json.loads(Path(sys.argv[1]).read_text())
 summary, results = data["summary"], [SubmissionResult.from_dict(r) for r in data["results"]]
 out, repeats = Path(sys.argv[2]), int(sys.argv[3])
 before = set(sys.modules)
 t = time.perf_counter()
-class_report = importlib.import_module("conformance.class_report")
-importlib.import_module("conformance.class_figures")
+class_report = importlib.import_module("conformance.reports.class_report")
+importlib.import_module("conformance.reports.class_figures")
 imported = time.perf_counter() - t
 t = time.perf_counter(); page = class_report.write_report(out, summary, results); first = time.perf_counter() - t
 warm = []
@@ -82,7 +83,7 @@ def build_class(size: int, scratch: Path) -> list[Path]:
 
 
 def grade_class(size: int, scratch: Path) -> dict:
-    from conformance.grade import grade
+    from conformance.grading.grade import grade
 
     out = scratch / "graded"
     results = grade(build_class(size, scratch), out, jobs=2, random_cases=2, random_seed=7, isolate=False,

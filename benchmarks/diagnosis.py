@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 from mistakes.corpus import BASES, mutants, target  # noqa: E402 - the corpus lives with the tests
 
-from conformance.harness import Harness  # noqa: E402
-from conformance.spec import load_all  # noqa: E402
-from conformance.target import load_target  # noqa: E402
+from conformance.contract.spec import load_all  # noqa: E402
+from conformance.judging.harness import Harness  # noqa: E402
+from conformance.running.target import load_target  # noqa: E402
 
 
 def timed_run(module, suite, refs, diagnose: bool) -> tuple[float, list]:

@@ -3,7 +3,7 @@
 ``--memory-mb`` is what the worker may allocate on top of what it has mapped when it starts;
 below some floor the worker's own machinery (decoding arguments, the target's small arrays,
 encoding results) runs out and a correct submission loses points. The grader refuses values
-below ``conformance.grade.MIN_MEMORY_MB``; this measures the floor that constant must sit above.
+below ``conformance.grading.grade.MIN_MEMORY_MB``; this measures the floor that constant must sit above.
 
     python benchmarks/memory_floor.py [--repeat 3]
 """
@@ -14,9 +14,9 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from conformance import grade as g
-from conformance.grade_submission import grade_submission
-from conformance.spec import load_all
+from conformance.contract.spec import load_all
+from conformance.grading import grade as g
+from conformance.grading.grade_submission import grade_submission
 
 ALICE = Path(__file__).resolve().parents[1] / "examples" / "submissions" / "alice"
 

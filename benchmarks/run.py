@@ -39,7 +39,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT)]  # the sections package; this checkout's code
 
 import numpy as np  # noqa: E402
-
 from sections import cluster, grading, oracle_speed, sequence, student, versus_torch  # noqa: E402
 from sections.common import Section, Settings, render  # noqa: E402
 

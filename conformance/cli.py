@@ -16,11 +16,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from conformance import fixtures, paths  # noqa: E402 - after the BLAS settings above
-from conformance.regen import CHECKSUM, RegenRefused, regenerate
-from conformance.spec import SpecError, load_all, load_suite, resolve_suite_name, suite_names
-from conformance.validate import validate
-
+from conformance.contract import fixtures, paths  # noqa: E402 - after the BLAS settings above
+from conformance.contract.regen import CHECKSUM, RegenRefused, regenerate
+from conformance.contract.spec import SpecError, load_all, load_suite, resolve_suite_name, suite_names
+from conformance.contract.validate import validate
 
 DESCRIPTION = ("Conformance suite for RNN, LSTM and GRU building blocks (the suites are spec/<suite>/): grade "
                "submissions; list, validate and regenerate the spec's fixtures. A student checks one file with: "
@@ -134,8 +133,8 @@ class _Parser(argparse.ArgumentParser):
 
 def cmd_grade(args: argparse.Namespace) -> int:
     """Grade, print the table; exit 0 whenever the grader itself worked, whatever the grades."""
-    from conformance.grade import GradeError, grade  # lazily: the other subcommands never need it
-    from conformance.grade_console import print_summary
+    from conformance.grading.grade import GradeError, grade  # lazily: the other subcommands never need it
+    from conformance.reports.grade_console import print_summary
 
     # Before anything is written: a typo is not a submission that scores 0. lexists: a broken
     # link the shell's glob found is a submission, whose own result says what is wrong.
@@ -176,7 +175,7 @@ def _function_points(text: str) -> tuple[str, float]:
 
 def add_grading_limits(p: argparse.ArgumentParser, seed_default: int | str, seed_from: str = "") -> None:
     """--timeout, --memory-mb, --random-cases, --random-seed: shared by grade and gradescope."""
-    from conformance import grade as g  # the defaults live with the grader
+    from conformance.grading import grade as g  # the defaults live with the grader
 
     p.add_argument("--timeout", type=_positive_seconds, default=g.DEFAULT_TIMEOUT, metavar="S",
                    help=f"seconds per call of the submission (default: {g.DEFAULT_TIMEOUT:g}); after a timeout "
@@ -201,7 +200,7 @@ def add_grading_limits(p: argparse.ArgumentParser, seed_default: int | str, seed
 
 
 def add_grade_parser(sub) -> None:
-    from conformance import grade as g  # the defaults live with the grader
+    from conformance.grading import grade as g  # the defaults live with the grader
 
     p = sub.add_parser("grade", help="grade submissions into Gradescope results.json, summary.csv/json, JUnit",
                        description="Grade each SUBMISSION (a .py file, a notebook, or a folder: its only .py or "
@@ -249,15 +248,15 @@ class _GradescopeParser(_Parser):
         return namespace, extras
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        from conformance.gradescope import option_error
+        from conformance.grading.gradescope import option_error
 
         option_error(self._argv, message)
         super().error(message)
 
 
 def cmd_gradescope(args: argparse.Namespace) -> int:
-    """Grade Gradescope's upload into its results.json; see conformance.gradescope for the exit status."""
-    from conformance import gradescope as gs
+    """Grade Gradescope's upload into its results.json; see conformance.grading.gradescope for the exit status."""
+    from conformance.grading import gradescope as gs
 
     root = args.root or gs.DEFAULT_ROOT
     # The root is Gradescope's: one that is not there is a broken autograder, not a student's 0.
@@ -274,8 +273,8 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
 
 
 def add_gradescope_parser(sub) -> None:
-    from conformance import grade as g  # the defaults live with the grader
-    from conformance import gradescope as gs
+    from conformance.grading import grade as g  # the defaults live with the grader
+    from conformance.grading import gradescope as gs
 
     p = sub.add_parser("gradescope", help="grade one submission inside Gradescope's autograder into its results.json",
                        description="Grade the student's upload (ROOT/submission: a .py file, a notebook, a "

@@ -49,7 +49,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def _check_options(config: pytest.Config) -> None:
     """One line per bad option, as pytest reports usage errors."""
-    from conformance.options import GradeError, check_options
+    from conformance.grading.options import GradeError, check_options
 
     if config.getoption("in_process") and config.getoption("isolate"):
         raise pytest.UsageError("rnn-conformance: --in-process and --isolate contradict each other; choose one")
@@ -81,16 +81,16 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     # Imported lazily: an ordinary pytest run (no --target) pays nothing for this plugin.
     if not config.getoption("in_process"):
-        from conformance import template
+        from conformance.running import template
 
         template.start()  # first: the worker's interpreter boots (~0.25 s) while we import and load
-    from conformance import paths
-    from conformance.harness import Harness
-    from conformance.spec import SpecError, load_all, resolve_suite_name
-    from conformance.target import SuiteDetectionError, TargetImportError, detect_suite, load_target
+    from conformance.contract import paths
+    from conformance.contract.spec import SpecError, load_all, resolve_suite_name
+    from conformance.judging.harness import Harness
+    from conformance.running.target import SuiteDetectionError, TargetImportError, detect_suite, load_target
 
     _check_options(config)
-    from conformance.submissions import PickError, resolve_target
+    from conformance.running.submissions import PickError, resolve_target
 
     try:
         suites = load_all()
@@ -100,7 +100,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"rnn-conformance: {exc}") from None
     try:
         if not config.getoption("in_process"):
-            from conformance.isolation import IsolatedTarget
+            from conformance.running.isolation import IsolatedTarget
 
             module = IsolatedTarget(target, config.getoption("timeout"), config.getoption("memory_mb"))
             config.add_cleanup(module.close)
@@ -113,16 +113,16 @@ def pytest_configure(config: pytest.Config) -> None:
             suite, reason = detection.suite, detection.reason
     except (TargetImportError, SuiteDetectionError, SpecError) as exc:
         raise pytest.UsageError(f"rnn-conformance: {exc}") from None
-    from conformance.reference import matches
+    from conformance.judging.reference import matches
 
     copied = matches(module, getattr(module, "__file__", None), [spec.function for spec in suites[suite]])
-    try:  # a target using a suite's tensor framework is loaded with it here (conformance.tensors)
+    try:  # a target using a suite's tensor framework is loaded with it here (conformance.running.tensors)
         harness = Harness(module, suites[suite], dtype=config.getoption("dtype"),
                           random_seed=config.getoption("random_seed"), reference_matches=copied,
                           profile=config.getoption("profile"))
     except TargetImportError as exc:
         raise pytest.UsageError(f"rnn-conformance: {exc}") from None
-    from conformance import cases, fixtures
+    from conformance.contract import cases, fixtures
 
     # every item's data now, from the compact pack: not one .npz per item
     cases.preload(suites[suite], harness.items(config.getoption("random_cases")), config.getoption("random_seed"),
@@ -164,7 +164,7 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     opts = config.option
     isolation = getattr(run.harness.module, "describe", None)
     where = f" (isolated: {isolation()})" if isolation else " (in-process: no timeout, no protection)"
-    from conformance.target import load_notes
+    from conformance.running.target import load_notes
 
     return [f"rnn-conformance: target {run.target}{where}",
             f"rnn-conformance: suite {run.suite} ({run.reason})",
@@ -257,7 +257,7 @@ class ReportCollector:
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         """One line per function: what a student looks at first."""
-        from conformance.report import conformance_report, function_line, headline
+        from conformance.reports.report import conformance_report, function_line, headline
 
         if not self.run.verdicts:
             return
@@ -272,7 +272,7 @@ class ReportCollector:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if not self.path or hasattr(session.config, "workerinput"):
             return
-        from conformance.report import conformance_report
+        from conformance.reports.report import conformance_report
 
         report = conformance_report(self.run.target, self.run.suite, self.run.harness.suite, self.run.verdicts.values())
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,5 @@
 """Known mistakes, switched on one at a time, so the oracle computes what a student who made
-that mistake gets (conformance.diagnose compares that with the target's outputs).
+that mistake gets (conformance.judging.diagnose compares that with the target's outputs).
 
 A switch point in the oracle reads ``mistake("<catalogue id>")``: the form of the mistake
 that is switched on (e.g. ``"whole"`` for a softmax over the whole array), or ``""``. Off,

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from conformance.gradcheck import numerical_gradient, upstream_loss
-from conformance.shapes import resolve, symbols_in
+from conformance.judging.gradcheck import numerical_gradient, upstream_loss
+from conformance.contract.shapes import resolve, symbols_in
 
 __all__ = ["Draw", "GradientCheck", "GradientPair", "TABLE", "DIMS",
            "cases", "case_id", "seed_of", "draw_inputs", "call_forward", "run_check"]

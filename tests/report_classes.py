@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from conformance.grade import grade
-from conformance.scoring import SubmissionResult
+from conformance.grading.grade import grade
+from conformance.judging.scoring import SubmissionResult
 
 THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 # What a student controls, aimed at the page: a file name and exception texts with markup.

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from conformance import cli, spec as spec_module
-from conformance.harness import Harness
-from conformance.spec import load_all, resolve_suite_name
-from conformance.target import detect_suite, load_target
-from conformance.verdict import FAIL, PASS
+from conformance import cli
+from conformance.contract import spec as spec_module
+from conformance.judging.harness import Harness
+from conformance.contract.spec import load_all, resolve_suite_name
+from conformance.running.target import detect_suite, load_target
+from conformance.judging.verdict import FAIL, PASS
 from trees import Tree, cli_on, spec_tree, tree  # noqa: F401 - fixtures
 
 ORACLE = '''

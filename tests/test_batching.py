@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conformance import fixtures
-from conformance.cases import load_inputs_and_expected
-from conformance.grade_submission import all_refs
-from conformance.harness import Harness
-from conformance.isolation import IsolatedTarget
-from conformance.spec import load_suite
+from conformance.contract import fixtures
+from conformance.contract.cases import load_inputs_and_expected
+from conformance.grading.grade_submission import all_refs
+from conformance.judging.harness import Harness
+from conformance.running.isolation import IsolatedTarget
+from conformance.contract.spec import load_suite
 
 TARGETS = Path(__file__).parent / "targets"
 RANDOM_CASES = 2

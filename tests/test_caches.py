@@ -1,4 +1,4 @@
-"""Cache comparison (conformance/caches.py) and caches sent back by value from an isolated worker.
+"""Cache comparison (conformance/judging/caches.py) and caches sent back by value from an isolated worker.
 
 Mutants are a correct student file (tests/targets/_correct_dlai.py) with one function redefined
 at its end, written to tmp_path: each keeps every output right and gets only the cache wrong.
@@ -13,12 +13,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from conformance import calling, caches, wire
-from conformance.harness import Harness
-from conformance.isolation import IsolatedTarget
-from conformance.recipe import build_inputs
-from conformance.spec import Spec, load_suite
-from conformance.target import load_target
+from conformance.contract import calling, wire
+from conformance.judging import caches
+from conformance.judging.harness import Harness
+from conformance.running.isolation import IsolatedTarget
+from conformance.contract.recipe import build_inputs
+from conformance.contract.spec import Spec, load_suite
+from conformance.running.target import load_target
 from oracle import dlai
 
 TARGETS = Path(__file__).parent / "targets"

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from conformance import class_report
-from conformance.grade_reports import MARKER, prepare_out
-from conformance.scoring import ItemResult
-from conformance.spec import load_all
-from conformance.submissions import collect
+from conformance.reports import class_report
+from conformance.reports.grade_reports import MARKER, prepare_out
+from conformance.judging.scoring import ItemResult
+from conformance.contract.spec import load_all
+from conformance.running.submissions import collect
 from report_classes import EVIL_FILE, EVIL_IMPORT, EVIL_RAISE, evil_class, run_grade
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,7 +127,7 @@ def test_figures_print_the_tables_numbers(mixed) -> None:
 
 
 def test_svg_ticks_are_round_and_its_text_is_escaped() -> None:
-    from conformance import svg
+    from conformance.reports import svg
 
     assert svg.ticks(26) == [0, 5, 10, 15, 20, 25]
     assert svg.ticks(1, integer=True) == [0, 1] and svg.ticks(7, integer=True) == [0, 2, 4, 6]
@@ -159,7 +159,7 @@ def test_what_submissions_wrote_is_escaped(mixed) -> None:
 
 
 def test_a_regrade_clears_the_report_it_wrote_and_nothing_else(tmp_path: Path, monkeypatch) -> None:
-    from conformance import class_figures
+    from conformance.reports import class_figures
 
     monkeypatch.setattr(class_figures, "draw", lambda figure, suite: b"<svg/>")  # files, not pictures, here
     out = tmp_path / "out"
@@ -182,7 +182,7 @@ def test_a_regrade_clears_the_report_it_wrote_and_nothing_else(tmp_path: Path, m
 
 
 def test_a_report_that_fails_leaves_every_result_and_summary(tmp_path: Path, monkeypatch) -> None:
-    from conformance import class_figures
+    from conformance.reports import class_figures
 
     def broken(figure, suite):
         raise RuntimeError("the report broke")
@@ -228,8 +228,8 @@ def test_report_names_are_reserved_for_the_class(tmp_path: Path) -> None:
 
 def test_neither_grading_nor_the_report_imports_matplotlib() -> None:
     """The grading processes are forked from the CLI's process; the report draws its own SVG."""
-    code = ("import sys, conformance.cli, conformance.grade, conformance.class_report, conformance.class_html, "
-            "conformance.class_figures; "
+    code = ("import sys, conformance.cli, conformance.grading.grade, conformance.reports.class_report, conformance.reports.class_html, "
+            "conformance.reports.class_figures; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'PIL')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr

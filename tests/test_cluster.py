@@ -1,4 +1,4 @@
-"""Grading on a Dask cluster: ``grade(..., scheduler=...)`` (conformance.cluster, remote_job).
+"""Grading on a Dask cluster: ``grade(..., scheduler=...)`` (conformance.grading.cluster, remote_job).
 
 A LocalCluster of two worker processes on loopback (allowed-failures 1, as ``local:N`` makes
 it) serves the module. Checked: the same results.json, byte for byte apart from timings, as
@@ -30,8 +30,8 @@ import distributed
 import pytest
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from conformance import cluster, grade as grade_module, remote_job
-from conformance.grade import GradeError, grade
+from conformance.grading import cluster, grade as grade_module, remote_job
+from conformance.grading.grade import GradeError, grade
 
 cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers need not import this file
 HANG_S = 300  # each test takes seconds (the first also starts the cluster)
@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "submissions"
 SUBMISSIONS = sorted(p for p in EXAMPLES.iterdir() if p.name != "__pycache__")
 OPTIONS = {"random_cases": 1, "random_seed": 11, "timeout": 1.0, "progress": False, "report": False}
-TEMPLATE_CODE = "from conformance.worker import main"  # in every worker template's command line
+TEMPLATE_CODE = "from conformance.running.worker import main"  # in every worker template's command line
 
 
 @pytest.fixture(scope="module")
@@ -292,7 +292,7 @@ def test_cluster_options_are_checked_first(tmp_path, option, message):
 
 WITHOUT_PACKAGE = ("import sys; sys.modules['conformance'] = None\n"
                    "from distributed.cli.dask_worker import main; sys.argv[0] = 'dask-worker'; main()")
-OTHER_GRADER = ("import sys, conformance.remote_job as job; job.grader_digest = lambda: 'f' * 64\n"
+OTHER_GRADER = ("import sys, conformance.grading.remote_job as job; job.grader_digest = lambda: 'f' * 64\n"
                 "from distributed.cli.dask_worker import main; sys.argv[0] = 'dask-worker'; main()")
 
 

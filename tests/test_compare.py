@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from conformance import compare
+from conformance.judging import compare
 
 VALUES = st.one_of(st.floats(-1e3, 1e3), st.sampled_from([0.0, 1e-9, -1e-9, np.inf, -np.inf, np.nan]))
 

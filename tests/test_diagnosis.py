@@ -18,12 +18,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conformance import calling, catalogue
-from conformance.cases import CaseRef, random_case
-from conformance.harness import Harness
-from conformance.recipe import build_inputs
-from conformance.spec import load_all
-from conformance.target import load_target
+from conformance.contract import calling, catalogue
+from conformance.contract.cases import CaseRef, random_case
+from conformance.judging.harness import Harness
+from conformance.contract.recipe import build_inputs
+from conformance.contract.spec import load_all
+from conformance.running.target import load_target
 from oracle.mistakes import switched_on
 
 sys.path.insert(0, str(Path(__file__).parent))

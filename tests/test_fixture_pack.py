@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conformance import fixtures
-from conformance.spec import load_suite
+from conformance.contract import fixtures
+from conformance.contract.spec import load_suite
 
 sys.path.insert(0, str(Path(__file__).parent))
 from trees import Tree, tree, spec_tree  # noqa: E402,F401 - pytest fixtures

@@ -26,9 +26,9 @@ import numpy as np
 import pytest
 from pytest_regressions.common import perform_regression_check
 
-from conformance import fixtures, paths
-from conformance.regen import regen_case
-from conformance.spec import Spec, load_all
+from conformance.contract import fixtures, paths
+from conformance.contract.regen import regen_case
+from conformance.contract.spec import Spec, load_all
 
 # The spec is data: loading it at collection costs ~0.6 s and gives one item per case.
 CASES = [pytest.param(spec, case, id=spec.case_key(case["id"]))

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from conformance import gradcheck
-from conformance.harness import Harness
-from conformance.spec import load_all
-from conformance.target import load_target
+from conformance.judging import gradcheck
+from conformance.judging.harness import Harness
+from conformance.contract.spec import load_all
+from conformance.running.target import load_target
 
 sys.path.insert(0, str(Path(__file__).parent))
 from mistakes.corpus import BASES, TARGETS, mutants, target  # noqa: E402

@@ -15,15 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from conformance.cases import CaseRef
+from conformance.contract.cases import CaseRef
 from conformance.cli import main
-from conformance.grade import grade, hidden_from_workers
-from conformance.grade_reports import junit as junit_xml
-from conformance.grade_submission import all_refs
-from conformance.scoring import ItemResult, SubmissionResult, hidden_output, score_items
-from conformance.verdict import ERROR, FAIL, PASS, SKIP, Finding, Misconception, Verdict
-from conformance.spec import Spec, Suite, load_suite
-from conformance.submissions import PickError, collect, pick_file
+from conformance.grading.grade import grade, hidden_from_workers
+from conformance.reports.grade_reports import junit as junit_xml
+from conformance.grading.grade_submission import all_refs
+from conformance.judging.scoring import ItemResult, SubmissionResult, hidden_output, score_items
+from conformance.judging.verdict import ERROR, FAIL, PASS, SKIP, Finding, Misconception, Verdict
+from conformance.contract.spec import Spec, Suite, load_suite
+from conformance.running.submissions import PickError, collect, pick_file
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 TARGETS = Path(__file__).parent / "targets"

@@ -22,10 +22,11 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from conformance import gradescope, sandbox
+from conformance.grading import gradescope
+from conformance.running import sandbox
 from conformance.cli import main
-from conformance.grade_submission import all_refs
-from conformance.spec import load_suite
+from conformance.grading.grade_submission import all_refs
+from conformance.contract.spec import load_suite
 from notebooks import course_notebook, top_level_blocks, write_notebook
 
 REPO = Path(__file__).resolve().parents[1]

@@ -30,7 +30,8 @@ from pathlib import Path
 import pytest
 
 import oracle
-from conformance import paths, sandbox, validated
+from conformance.contract import paths, validated
+from conformance.running import sandbox
 from hostile_expectations import expectation, wrongly_failed
 
 HERE = Path(__file__).parent

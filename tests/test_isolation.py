@@ -7,11 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conformance import sandbox, wire
-from conformance.harness import Harness
-from conformance.isolation import IsolatedTarget
-from conformance.spec import load_suite
-from conformance.target import load_target
+from conformance.running import sandbox
+from conformance.contract import wire
+from conformance.judging.harness import Harness
+from conformance.running.isolation import IsolatedTarget
+from conformance.contract.spec import load_suite
+from conformance.running.target import load_target
 from oracle import cs231n
 
 TARGETS = Path(__file__).parent / "targets"
@@ -153,7 +154,7 @@ def test_a_worker_that_stops_reading_times_out_and_does_not_hang_the_grader(tmp_
     import threading
     import time
 
-    from conformance.isolation import WorkerFailure
+    from conformance.running.isolation import WorkerFailure
 
     (tmp_path / "stops.py").write_text(STOPS_ITSELF)
     target = IsolatedTarget(str(tmp_path / "stops.py"), timeout=2.0)

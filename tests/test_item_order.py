@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from conformance.cases import CaseRef
-from conformance.harness import Harness
-from conformance.spec import load_suite
+from conformance.contract.cases import CaseRef
+from conformance.judging.harness import Harness
+from conformance.contract.spec import load_suite
 from test_grade import run_grade, write
 
 pytest_plugins = ["pytester"]

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from conformance import cases, fixtures
-from conformance.harness import Harness
-from conformance.isolation import IsolatedTarget
-from conformance.spec import load_all
-from conformance.target import detect_suite, load_notes
+from conformance.contract import cases, fixtures
+from conformance.judging.harness import Harness
+from conformance.running.isolation import IsolatedTarget
+from conformance.contract.spec import load_all
+from conformance.running.target import detect_suite, load_notes
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = ROOT / "tests" / "targets"
@@ -117,7 +117,7 @@ def test_a_numpy_implementation_that_also_imports_torch_is_judged_as_numpy(tmp_p
 
 def test_only_functions_whose_code_uses_torch_get_tensors(tmp_path):
     pytest.importorskip("torch")
-    from conformance.tensors import uses_framework
+    from conformance.running.tensors import uses_framework
 
     (tmp_path / "mixed_torch.py").write_text(
         "import numpy as np\nimport torch as T\nfrom torch import sigmoid\n\n"
@@ -136,7 +136,7 @@ def test_only_functions_whose_code_uses_torch_get_tensors(tmp_path):
 
 
 def load_target_module(path: Path):
-    from conformance.target import load_target
+    from conformance.running.target import load_target
 
     return load_target(str(path))
 
@@ -146,7 +146,7 @@ def test_a_torch_class_finds_torch_imported_once_in_the_template(tmp_path):
     worker would otherwise pay ~2.3 s); without --suite nothing is preloaded. The probe target is
     right only when torch was already imported as its module ran."""
     pytest.importorskip("torch")
-    from conformance.grade import grade
+    from conformance.grading.grade import grade
 
     source = (TARGETS / "torch_ops_rewrite.py").read_text().replace(
         "import torch\n", "import sys\n\nPRELOADED = 'torch' in sys.modules\n\nimport torch\n", 1)

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from conformance.course_helpers import supplied_for
-from conformance.grade import grade
-from conformance.harness import Harness
-from conformance.spec import load_suite
-from conformance.submissions import PickError, pick_file
-from conformance.target import TargetImportError, load_info, load_notes, load_target
+from conformance.running.course_helpers import supplied_for
+from conformance.grading.grade import grade
+from conformance.judging.harness import Harness
+from conformance.contract.spec import load_suite
+from conformance.running.submissions import PickError, pick_file
+from conformance.running.target import TargetImportError, load_info, load_notes, load_target
 from notebooks import course_notebook, top_level_blocks, write_notebook
 
 pytest_plugins = ["pytester"]
@@ -53,7 +53,7 @@ def loaded(tmp_path: Path, *cells: tuple[str, str]):
 
 
 def verdict(module, function: str, case: str = "published"):
-    from conformance.cases import CaseRef
+    from conformance.contract.cases import CaseRef
 
     return Harness(module, DLAI).run(CaseRef(function, case, "fixture"))
 
@@ -243,7 +243,7 @@ def test_a_traceback_points_into_the_notebook(tmp_path: Path) -> None:
         ("code", "def rnn_cell_forward(xt, a_prev, parameters):\n    Wax = parameters['Wax']\n"
                  "    return weights(parameters), None, None"),
         ("code", "def weights(parameters):\n    return parameters['not_there']")])
-    from conformance.isolation import IsolatedTarget
+    from conformance.running.isolation import IsolatedTarget
 
     target = IsolatedTarget(str(notebook))
     try:
@@ -256,8 +256,8 @@ def test_a_traceback_points_into_the_notebook(tmp_path: Path) -> None:
 
 
 def test_isolated_helpers_can_be_imported_when_called_and_pasted_reference_is_flagged(tmp_path: Path) -> None:
-    from conformance.isolation import IsolatedTarget
-    from conformance.reference import matches
+    from conformance.running.isolation import IsolatedTarget
+    from conformance.judging.reference import matches
 
     cells = course_notebook((ROOT / "oracle" / "dlai.py").read_text())  # the reference, pasted into cells
     cells.append(("code", "def sigmoid(x):\n    from rnn_utils import sigmoid as course\n    return course(x)"))
@@ -328,7 +328,7 @@ def test_hostile_notebooks_cost_only_themselves(tmp_path: Path) -> None:
 def test_the_pickers_scan_reads_a_bounded_amount_of_code(tmp_path: Path) -> None:
     """Choosing a folder's file runs in the grader's main process: a notebook's code is scanned
     only up to the picker's budget (its first cells), never parsed whole."""
-    from conformance.submissions import defined_functions
+    from conformance.running.submissions import defined_functions
 
     padding = "x = '" + "a" * 3_000_000 + "'"
     write_notebook(tmp_path / "big.ipynb", [("code", "def softmax(x):\n    pass"), ("code", padding),

@@ -57,7 +57,7 @@ def test_installed_copy_validates_lists_and_judges_from_elsewhere(installed: Pat
     env = {**os.environ, "PYTHONPATH": str(installed)}
     cwd = tmp_path / "elsewhere"
     cwd.mkdir()
-    where = _run([sys.executable, "-c", "import conformance.paths as p; print(p.spec_dir())"], cwd=cwd, env=env)
+    where = _run([sys.executable, "-c", "import conformance.contract.paths as p; print(p.spec_dir())"], cwd=cwd, env=env)
     assert where.stdout.strip() == str(installed / "conformance" / "_data" / "spec"), where.stderr
 
     validate = _run([sys.executable, "-m", "conformance.cli", "validate"], cwd=cwd, env=env)
@@ -76,10 +76,10 @@ def test_installed_copy_validates_lists_and_judges_from_elsewhere(installed: Pat
 def test_an_installed_wheel_has_the_checkouts_grader_digest(installed: Path, tmp_path: Path) -> None:
     """A cluster mixes a checkout (the client) and wheels (the workers): the digest that must
     match between them covers the same files in both."""
-    from conformance import remote_job
+    from conformance.grading import remote_job
 
     env = {**os.environ, "PYTHONPATH": str(installed)}
-    theirs = _run([sys.executable, "-c", "from conformance import remote_job; print(remote_job.grader_digest())"],
+    theirs = _run([sys.executable, "-c", "from conformance.grading import remote_job; print(remote_job.grader_digest())"],
                   cwd=tmp_path, env=env)
     assert theirs.returncode == 0, theirs.stderr
     assert theirs.stdout.strip() == remote_job.grader_digest()

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy  # noqa: F401 - imported here so pytester's in-process runs never re-import it
 import pytest
 
-import conformance.harness  # noqa: F401 - likewise: kept in sys.modules across inline runs
-from conformance.spec import load_suite
+import conformance.judging.harness  # noqa: F401 - likewise: kept in sys.modules across inline runs
+from conformance.contract.spec import load_suite
 
 pytest_plugins = ["pytester"]
 

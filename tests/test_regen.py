@@ -19,9 +19,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conformance import cli, fixtures, paths
-from conformance.regen import CHECKSUM, NEW, REWRITTEN, RegenReport, regenerate
-from conformance.spec import load_all
+from conformance import cli
+from conformance.contract import fixtures, paths
+from conformance.contract.regen import CHECKSUM, NEW, REWRITTEN, RegenReport, regenerate
+from conformance.contract.spec import load_all
 from trees import Tree, cli_on, edit_fixture, edit_json, files_of, set_checksum, spec_tree, tree  # noqa: F401 - fixtures
 
 CASES = sum(len(spec.cases) for suite in load_all().values() for spec in suite)  # every suite's
@@ -133,7 +134,7 @@ def test_regen_under_a_blas_without_fma_touches_no_file(tree):
     """OpenBLAS's Prescott kernels (no FMA) round ~490 output arrays of the committed fixtures
     differently (at most 2.3e-13 of scale, measured); on another BLAS the variable is ignored."""
     before = age(tree)
-    script = ("import sys; from pathlib import Path; from conformance import cli, paths\n"
+    script = ("import sys; from pathlib import Path; from conformance import cli\nfrom conformance.contract import paths\n"
               "paths.data_root = lambda: Path(sys.argv[1])\nsys.exit(cli.main(['regen']))\n")
     env = dict(os.environ, OPENBLAS_CORETYPE="Prescott")
     done = subprocess.run([sys.executable, "-c", script, str(tree.spec.parent)], env=env,
@@ -268,7 +269,7 @@ import pytest
 
 class PointAtTree:
     def pytest_configure(self, config):
-        from conformance import paths
+        from conformance.contract import paths
         paths.data_root = lambda: Path(sys.argv[1])
 
 sys.exit(pytest.main([sys.argv[2], "--force-regen", "-q", "-p", "no:cacheprovider", "--basetemp", sys.argv[3]],
@@ -298,8 +299,8 @@ def test_force_regen_through_pytest_keeps_rounding_and_rewrites_a_change(tree, t
 REGEN_SCRIPT = """
 import sys
 from pathlib import Path
-from conformance.regen import regenerate
-from conformance.spec import load_all
+from conformance.contract.regen import regenerate
+from conformance.contract.spec import load_all
 regenerate(load_all().values(), root=Path(sys.argv[1]), spec_root=Path(sys.argv[2]))
 """
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conformance.isolation import IsolatedTarget, RepliesCrossed
+from conformance.running.isolation import IsolatedTarget, RepliesCrossed
 from hostile_expectations import expectation, wrongly_failed
 
 HERE = Path(__file__).parent

@@ -1,6 +1,6 @@
 """``pytest --target=...`` as a new user types it: folders, paths of every shape, module names.
 
-A folder is judged as ``rnn-conformance grade`` judges it (conformance.submissions.pick_file
+A folder is judged as ``rnn-conformance grade`` judges it (conformance.running.submissions.pick_file
 chooses the file); every mistake is one line and pytest's usage-error exit status.
 """
 
@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy  # noqa: F401 - imported here so pytester's in-process runs never re-import it
 import pytest
 
-import conformance.harness  # noqa: F401 - likewise: kept in sys.modules across inline runs
-from conformance.spec import load_all
-from conformance.submissions import PickError, pick_file, suite_functions
+import conformance.judging.harness  # noqa: F401 - likewise: kept in sys.modules across inline runs
+from conformance.contract.spec import load_all
+from conformance.running.submissions import PickError, pick_file, suite_functions
 from notebooks import course_notebook, write_notebook
 
 pytest_plugins = ["pytester"]
@@ -112,7 +112,7 @@ def test_load_target_itself_refuses_what_is_not_a_file_or_module(tmp_path: Path,
                                                                   says: str) -> None:
     # the worker's loader gets files and names only (the plugin and grade pick first); if a path
     # ever reaches it, one line still, not importlib's TypeError about relative imports
-    from conformance.target import TargetImportError, load_target
+    from conformance.running.target import TargetImportError, load_target
 
     monkeypatch.chdir(tmp_path)
     with pytest.raises(TargetImportError) as refused:

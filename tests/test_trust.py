@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 import oracle
-from conformance import compare, reference
-from conformance.spec import load_suite
+from conformance.contract.spec import load_suite
+from conformance.judging import compare, reference
 
 pytest_plugins = ["pytester"]
 
@@ -99,7 +99,7 @@ def test_the_reference_imported_or_execd_is_recognised() -> None:
 
 
 def test_people_writing_their_own_code_are_not_flagged() -> None:
-    from conformance.target import load_target
+    from conformance.running.target import load_target
 
     for file in [EXAMPLES / "alice" / "rnn_utils.py", EXAMPLES / "bob.py", TARGETS / "seed001_dlai.py",
                  TARGETS / "seed002_dlai.py", TARGETS / "seed003_cs231n.py", TARGETS / "seed004_dlai.py"]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.verdict import FAIL, PASS, Finding, Misconception, Verdict, render
+from conformance.judging.verdict import FAIL, PASS, Finding, Misconception, Verdict, render
 from test_grade import results_json, run_grade
 from test_plugin import TARGETS, run
 
@@ -119,10 +119,10 @@ def test_a_cached_view_overwritten_later_is_caught_through_isolation(pytester: p
 def test_a_placeholder_left_as_none_is_named_as_one(tmp_path: Path) -> None:
     """The template's `da0 = None` left in place: the output is None, not a missing return
     statement and not a wrong return structure. A function returning None keeps that message."""
-    from conformance.cases import CaseRef
-    from conformance.harness import Harness
-    from conformance.spec import load_suite
-    from conformance.target import load_target
+    from conformance.contract.cases import CaseRef
+    from conformance.judging.harness import Harness
+    from conformance.contract.spec import load_suite
+    from conformance.running.target import load_target
 
     source = (TARGETS / "_correct_dlai.py").read_text()
     assert source.count("    da0 = da_prevt\n") == 2
@@ -149,7 +149,7 @@ def test_functions_the_grader_supplied_are_said_so_and_not_counted(pytester: pyt
 
     from rich.console import Console
 
-    from conformance.grade_console import summary_table
+    from conformance.reports.grade_console import summary_table
 
     frank = Path(__file__).resolve().parents[1] / "examples" / "submissions" / "frank.ipynb"
     result, report = run(pytester, frank, "-k", "softmax or sigmoid or rnn_forward")

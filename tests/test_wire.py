@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from conformance import wire
+from conformance.contract import wire
 
 DTYPES = sorted(wire.ALLOWED_DTYPES)
 

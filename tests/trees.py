@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import pytest
 
-from conformance import fixtures, paths
+from conformance.contract import fixtures, paths
 
 
 class Tree(NamedTuple):

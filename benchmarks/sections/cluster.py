@@ -24,7 +24,7 @@ def run(settings: Settings) -> Section:
     import dask
     import distributed
 
-    from conformance import cluster
+    from conformance.grading import cluster
 
     ways: dict[str, list[GradeRun]] = {"local pool --jobs 2": [], "--scheduler local:2 (cluster start included)": [],
                                        "running cluster of 2 (tcp://)": []}

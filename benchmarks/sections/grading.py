@@ -1,4 +1,4 @@
-"""Grading throughput and class-size growth: ``conformance.grade.grade`` of N copies of the
+"""Grading throughput and class-size growth: ``conformance.grading.grade.grade`` of N copies of the
 correct bundled submission (examples/submissions/alice/) with the grader's default options
 (suite detected, 2 hidden random cases per function, 10 s timeout, gradient checks on).
 
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from conformance import class_report
-from conformance.grade import grade
+from conformance.grading.grade import grade
+from conformance.reports import class_report
 from sections.common import ALICE, Section, Settings, median, ratio, timed
 
 MODES = (("isolated", True, 1), ("isolated", True, 2), ("in-process", False, 1), ("in-process", False, 2))
@@ -58,9 +58,9 @@ def make_copies(folder: Path, count: int) -> list[Path]:
 
 def import_report_modules() -> float:
     """Seconds spent importing what the class report draws with (0 when already imported)."""
-    if "conformance.class_figures" in sys.modules:
+    if "conformance.reports.class_figures" in sys.modules:
         return 0.0
-    return timed(importlib.import_module, "conformance.class_figures")[0]
+    return timed(importlib.import_module, "conformance.reports.class_figures")[0]
 
 
 def grade_class(submissions: list[Path], scratch: Path, isolate: bool, jobs: int | None,

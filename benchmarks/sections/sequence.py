@@ -15,12 +15,12 @@ import copy
 from collections.abc import Callable
 from types import ModuleType
 
-from conformance import calling, fixtures
-from conformance.cases import CaseRef, hidden_case_id, random_case
-from conformance.harness import Harness
-from conformance.recipe import build_inputs
-from conformance.spec import Spec, Suite, load_all
-from conformance.target import load_target
+from conformance.contract import calling, fixtures
+from conformance.contract.cases import CaseRef, hidden_case_id, random_case
+from conformance.contract.recipe import build_inputs
+from conformance.contract.spec import Spec, Suite, load_all
+from conformance.judging.harness import Harness
+from conformance.running.target import load_target
 from sections.common import ALICE, CORRECT_CS231N, ROOT, Section, Settings, median, per_call, ratio
 
 # the suites with a sequence LSTM backward, each with its time dim and a correct target

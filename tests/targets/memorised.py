@@ -1,5 +1,5 @@
 """A cheating dlai target: it implements nothing, it memorises. At import it reads the
-committed fixtures (``conformance.paths.fixtures_dir()/dlai/<function>/<case>.npz``); when
+committed fixtures (``conformance.contract.paths.fixtures_dir()/dlai/<function>/<case>.npz``); when
 called, it compares its arguments with each fixture's ``in.*`` arrays (for a backward, the
 upstream gradient plus what it can read back out of the suite's cache: xt/x, a_prev/a0,
 c_prev, the parameters) and, on an exact match, returns that fixture's stored ``out.*``
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from conformance import paths
+from conformance.contract import paths
 
 EXPECTED_FAILING = {"rnn_cell_backward", "rnn_backward", "lstm_cell_backward", "lstm_backward"}
 EXPECTED_FAILING_CASES = {f: {"gradcheck"} for f in EXPECTED_FAILING}  # no fixture case fails
