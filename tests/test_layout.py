@@ -4,7 +4,9 @@
   functions included: entry points (cli, plugin) > grading > reports > judging > running > contract;
 - no import cycle between modules, imports inside functions included;
 - no folder holds more than 12 modules, and no module is over 400 lines (the few that still are,
-  listed below, may only shrink until they are split).
+  listed below, may only shrink until they are split);
+- no module asks which kind of target it holds (``isinstance(..., IsolatedTarget)``) but the one
+  that defines it: the judge speaks to every target through one protocol (running/local.py).
 """
 from __future__ import annotations
 
@@ -18,8 +20,8 @@ ORACLE = PACKAGE.parent / "oracle"
 LAYERS = ["contract", "running", "judging", "reports", "grading", ""]  # bottom to top; "": the entry points
 MAX_MODULES, MAX_LINES = 12, 400
 # Over the limit before the layers were made; each is to be split (issue 25, move 2), and may only shrink.
-STILL_OVER = {"conformance/judging/harness.py": 637, "conformance/running/isolation.py": 589,
-              "conformance/running/worker.py": 420, "conformance/contract/spec.py": 414, "oracle/kernel.py": 421}
+STILL_OVER = {"conformance/judging/harness.py": 630, "conformance/running/isolation.py": 588,
+              "conformance/running/worker.py": 406, "conformance/contract/spec.py": 414, "oracle/kernel.py": 421}
 
 
 def modules() -> dict[str, Path]:
@@ -108,6 +110,26 @@ def test_no_module_is_over_400_lines() -> None:
     assert split == [], "now within the limit: take it off STILL_OVER"
 
 
+TARGET_KINDS = {"IsolatedTarget": "conformance/running/isolation.py", "LocalTarget": "conformance/running/local.py"}
+
+
+def kind_questions(path: Path) -> list[str]:
+    """Where ``path`` asks isinstance(..., <a kind of target>) outside the module defining that kind."""
+    asked = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "isinstance" and len(node.args) == 2:
+            kinds = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
+            for kind in kinds:
+                name = getattr(kind, "id", None) or getattr(kind, "attr", None)
+                if name in TARGET_KINDS and not str(path).endswith(TARGET_KINDS[name]):
+                    asked.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno} isinstance(..., {name})")
+    return asked
+
+
+def test_the_judge_never_asks_which_kind_of_target_it_holds() -> None:
+    assert [question for path in sorted(PACKAGE.rglob("*.py")) for question in kind_questions(path)] == []
+
+
 def test_the_rules_see_a_broken_layering_and_a_cycle(tmp_path: Path) -> None:
     """The checks can fail: a contract module importing the harness, and two modules importing
     each other inside functions, are found."""
@@ -119,3 +141,9 @@ def test_the_rules_see_a_broken_layering_and_a_cycle(tmp_path: Path) -> None:
     assert layer("conformance.judging.harness") > layer("conformance.contract.spec")
     with pytest.raises(AssertionError, match="a -> b -> a"):
         test_no_import_cycle({"a": {"b"}, "b": {"a"}, "c": {"a"}})
+    asks = PACKAGE / "judging" / "_asks_the_kind.py"  # inside the package: the rule's own place
+    asks.write_text("def f(m):\n    return isinstance(m, (int, IsolatedTarget))\n")
+    try:
+        assert kind_questions(asks) == ["conformance/judging/_asks_the_kind.py:2 isinstance(..., IsolatedTarget)"]
+    finally:
+        asks.unlink()

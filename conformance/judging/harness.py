@@ -25,7 +25,8 @@ from conformance.judging import caches, compare, gradcheck
 from conformance.judging.diagnose import Diagnosis, Evidence
 from conformance.judging.verdict import ERROR, FAIL, MISSING, PASS, SKIP, Finding, Verdict
 from conformance.running import course_helpers, tensors
-from conformance.running.isolation import IsolatedTarget, TargetRaised, WorkerFailure
+from conformance.running.isolation import TargetRaised, WorkerFailure
+from conformance.running.local import as_target
 from conformance.running.target import TargetImportError, _target_frames_only, imported_modules, load_info, target_file
 
 GRADCHECK_TOLERANCE = 1e-6  # normwise relative error; a right float64 backward is ~1e-9
@@ -53,14 +54,11 @@ def _adapted(module: Any, suite: Suite) -> Any:
     framework's tensors (suite.json ``tensors``), a target importing that framework is called
     with its tensors, and a backward it lacks comes from autograd (conformance.running.tensors)."""
     framework = suite.info.tensors if suite.info else None
-    if not framework or framework not in imported_modules(module):
-        return module
-    defined = {name for name in dir(module) if callable(getattr(module, name, None))}
-    plan = tensors.autograd_plan(suite, defined)
-    if isinstance(module, IsolatedTarget):
-        module.use_tensors(framework, plan)
-        return module
-    return tensors.adapt(module, framework, plan)
+    target = as_target(module)
+    if framework and framework in imported_modules(module):
+        defined = {name for name in dir(module) if callable(getattr(module, name, None))}
+        target.use_tensors(framework, tensors.autograd_plan(suite, defined))
+    return target
 
 
 class Harness:
@@ -97,10 +95,9 @@ class Harness:
         self.diagnosis = Diagnosis(suite, self.oracle) if diagnose else None
         self.warn_only = catalogue.profiles()[profile]  # KeyError for an unknown profile: checked by callers
         self._manifest = fixtures.load_manifest()
-        if isinstance(module, IsolatedTarget):  # caches stay in the worker, as handles
-            module.cache_positions = {spec.function: [i for i, o in enumerate(spec.outputs_with_cache)
-                                                      if o["kind"] == "cache"]
-                                      for spec in suite if spec.returns["kind"] == "tuple"}
+        # which outputs are caches: a target that runs elsewhere keeps those there, as handles
+        module.cache_positions = {spec.function: [i for i, o in enumerate(spec.outputs_with_cache) if o["kind"] == "cache"]
+                                  for spec in suite if spec.returns["kind"] == "tuple"}
 
     # ------------------------------------------------------------------ public
     def items(self, random_cases: int = 0) -> list[CaseRef]:
@@ -249,24 +246,20 @@ class Harness:
     def _perturbed_calls(self, fn, spec: Spec, inputs: dict[str, np.ndarray], path: str,
                          points: list[np.ndarray], what: str) -> list:
         """The target's ``spec`` function ``fn`` on ``inputs`` with input ``path`` set to each of
-        ``points`` in turn; an isolated target runs them all in one request."""
-        if isinstance(self.module, IsolatedTarget):
-            keep = [i for i, item in enumerate(spec.outputs) if item["kind"] != "cache"]
-            name, _, field = path.partition(".")
-            position = next(i for i, p in enumerate(spec.parameters) if p["name"] == name)
-            at = [[position, key] for key in [field, *self._alias_fields(spec).get(field, [])]] if field else [[position]]
-            return self._call(lambda: self.module.call_perturbed(spec.function, self._arguments(spec, inputs), at,
-                                                                 np.stack(points), keep), [], what, spec.function)
-        return [self._call(fn, self._arguments(spec, {**inputs, path: x}), what, spec.function) for x in points]
+        ``points`` in turn, asked at once (an isolated target runs them in one request)."""
+        keep = [i for i, item in enumerate(spec.outputs) if item["kind"] != "cache"]
+        name, _, field = path.partition(".")
+        position = next(i for i, p in enumerate(spec.parameters) if p["name"] == name)
+        at = [[position, key] for key in [field, *self._alias_fields(spec).get(field, [])]] if field else [[position]]
+        return self._call(lambda: self.module.call_perturbed(spec.function, self._arguments(spec, inputs), at,
+                                                             np.stack(points), keep), [], what, spec.function)
 
     def _calls_on(self, fn, spec: Spec, points: list[dict[str, np.ndarray]], what: str) -> list:
         """The target's ``spec`` function ``fn`` on each of ``points`` (inputs by path); an isolated
         target runs them all in one request."""
-        if isinstance(self.module, IsolatedTarget):
-            keep = [i for i, item in enumerate(spec.outputs) if item["kind"] != "cache"]
-            calls = [self._arguments(spec, inputs) for inputs in points]
-            return self._call(lambda: self.module.call_many(spec.function, calls, keep), [], what, spec.function)
-        return [self._call(fn, self._arguments(spec, inputs), what, spec.function) for inputs in points]
+        keep = [i for i, item in enumerate(spec.outputs) if item["kind"] != "cache"]
+        calls = [self._arguments(spec, inputs) for inputs in points]
+        return self._call(lambda: self.module.call_many(spec.function, calls, keep), [], what, spec.function)
 
     def _named(self, spec: Spec, result: Any, for_cache: bool = False) -> dict[str, Any]:
         """_structure, or stop this item with its message."""
@@ -373,8 +366,8 @@ class Harness:
             args, result = self._call(lambda: self.module.batched(ref.name), [], what, spec.function)
         else:
             args = self._call_arguments(spec, inputs)
-            by_value = caches.cache_layout(spec) and isinstance(self.module, IsolatedTarget)
-            with self.module.caches_by_value() if by_value else contextlib.nullcontext():  # to compare the cache
+            by_value = caches.cache_layout(spec)  # to compare the cache
+            with self.module.caches_by_value() if by_value else contextlib.nullcontext():
                 result = self._call(fn, args, what, spec.function)
         with np.errstate(all="ignore"):  # hostile values (inf, 1e308) are judged, never warned about
             return self._verdict(spec, inputs, expected, args, result)
@@ -391,7 +384,7 @@ class Harness:
         The request is the same for every target of a class: it is encoded once per process and
         kept with the spec; each call's arguments are made here only if the target changed them."""
         module = self.module
-        if not isinstance(module, IsolatedTarget) or ref.name not in self._planned:
+        if not module.batches or ref.name not in self._planned:
             return False
         if module.has_batched(ref.name):
             return True
@@ -519,7 +512,7 @@ class Harness:
                                         tol["atol"], self.dtype, element=forward.returns["kind"] in ("tuple", "dict"))
                 findings += [found] if found else []
         if not findings and caches.cache_layout(forward):
-            if isinstance(self.module, IsolatedTarget):  # the cache the backward got stayed in the worker
+            if self.module.caches_are_handles:  # the cache the backward got stayed where the target runs
                 with self.module.caches_by_value():
                     got = self._named(forward, self._call(self._function(forward.function),
                                                           self._arguments(forward, inputs), "your forward"))

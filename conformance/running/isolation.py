@@ -135,6 +135,9 @@ class IsolatedTarget:
     hide: more paths the worker must not see (the output folder, other submissions).
     """
 
+    batches = True  # a function's items are asked in one request (see batch())
+    caches_are_handles = True  # a cache stays in the worker (see caches_by_value())
+
     def __init__(self, target: str, timeout: float = 10.0, memory_mb: int = 1024, cpu_seconds: int = 120,
                  submission: str | None = None, hide: list[str] | None = None):
         is_file = Path(target).is_file()
@@ -562,13 +565,9 @@ def _naming(answers: Any, pid: Any) -> str:
 
 def _holds_handle(value: Any) -> bool:
     """Whether ``value`` (a request's arguments) holds a cache kept in a worker."""
-    if isinstance(value, wire.Handle):
-        return True
-    if isinstance(value, dict):
-        return any(_holds_handle(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(_holds_handle(v) for v in value)
-    return False
+    if isinstance(value, (dict, list, tuple)):
+        return any(map(_holds_handle, value.values() if isinstance(value, dict) else value))
+    return isinstance(value, wire.Handle)
 
 
 def _copy_back(local: Any, after: Any) -> None:

@@ -37,6 +37,7 @@ import numpy as np
 
 from conformance.contract import wire
 from conformance.running import course_helpers, fingerprint, sandbox, tensors
+from conformance.running.local import perturbed
 from conformance.running.target import TargetImportError, _target_frames_only, imported_modules, load_info, load_target
 
 HANDLE_LIMIT = 256  # caches kept per worker; older ones are dropped
@@ -55,21 +56,6 @@ def _read_exactly(fd: int, n: int) -> bytes:
         chunks.append(chunk)
         got += len(chunk)
     return b"".join(chunks)
-
-
-def _perturbed(base: list, at: list[list], value: np.ndarray) -> list:
-    """Fresh copies of ``base``'s arrays (a call may modify them in place), with a copy of
-    ``value`` at each location in ``at``: ``[i]`` (argument i) or ``[i, key]`` (a dict's key)."""
-    def fresh(a: Any) -> Any:
-        return a.copy() if isinstance(a, np.ndarray) else a
-
-    args = [{k: fresh(v) for k, v in a.items()} if isinstance(a, dict) else fresh(a) for a in base]
-    for location in at:
-        if len(location) == 1:
-            args[location[0]] = value.copy()
-        else:
-            args[location[0]][location[1]] = value.copy()
-    return args
 
 
 def _snapshot(arg: Any) -> Any:
@@ -260,7 +246,7 @@ def _answer_calls(fn: Any, request: dict, file: str | None) -> dict:
             if isinstance(fn, BaseException):
                 raise fn
             if request["op"] == "call_perturbed":  # gradient checks: many calls, one round trip
-                result = [fn(*_perturbed(request["args"], request["at"], point)) for point in request["points"]]
+                result = [fn(*perturbed(request["args"], request["at"], point)) for point in request["points"]]
             else:
                 result = [fn(*args) for args in request["calls"]]
         except BaseException as exc:  # noqa: BLE001
