@@ -12,3 +12,37 @@ tests/test_layout.py), top to bottom:
   sandboxed worker it runs in, with its wire;
 - ``contract``: the spec, its cases and fixtures, regen and validate, the catalogue's data.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# The public surface: what users and extension authors call. Each name is imported on first use
+# (PEP 562), so `import conformance` stays cheap: pytest loads the plugin in every run, and a
+# worker's interpreter imports this package too. Everything else is internal by its place.
+_PUBLIC = {
+    "grade": "conformance.grading.grade",  # grade a class: grade(submissions, out, suite=...)
+    "GradeError": "conformance.grading.options",
+    "Harness": "conformance.judging.harness",  # judge one target's items without pytest
+    "Verdict": "conformance.judging.verdict", "Finding": "conformance.judging.verdict",
+    "Misconception": "conformance.judging.verdict",
+    "SubmissionResult": "conformance.judging.scoring", "ItemResult": "conformance.judging.scoring",
+    "IsolatedTarget": "conformance.running.isolation",  # a target run in a sandboxed worker
+    "LocalTarget": "conformance.running.local",  # ... or in this process
+    "load_suite": "conformance.contract.spec", "load_all": "conformance.contract.spec",  # a suite's contract
+    "Suite": "conformance.contract.spec", "Spec": "conformance.contract.spec", "SpecError": "conformance.contract.spec",
+}
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PUBLIC:
+        value = getattr(importlib.import_module(_PUBLIC[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'conformance' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
