@@ -353,3 +353,13 @@ def libc_prctl_pdeathsig() -> None:
 def not_dumpable() -> None:
     """The reaper: no other process of the same user may ptrace it or read its memory."""
     _libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
+
+
+def at_memory_limit(memory_mb: int) -> bool:
+    """Whether this process's address space is within 10 % of its limit: what the submission holds
+    then makes our own code fail in other ways than MemoryError (CPython's SystemError, say)."""
+    try:
+        pages = int(os.read(os.open("/proc/self/statm", os.O_RDONLY), 64).split()[0])
+    except (OSError, ValueError, IndexError, MemoryError):
+        return True  # not even that could be read
+    return pages * os.sysconf("SC_PAGE_SIZE") > 0.9 * (memory_mb << 20)

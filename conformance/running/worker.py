@@ -158,8 +158,7 @@ def serve(job: dict, requests: int, replies: int) -> None:
     except TargetImportError as exc:
         reply({"import_error": str(exc)})
         os._exit(0)
-    # This process is the submission's alone: its functions may import the helpers when called, too.
-    sys.meta_path.append(course_helpers.SuppliedHelpers())
+    sys.meta_path.append(course_helpers.SuppliedHelpers())  # the submission's process: helpers import when called
     functions, prints = _functions(module)
     if job["namespaced"]:
         described = ("own user, PID, mount and network namespaces: files read-only; output folder, other "
@@ -258,16 +257,6 @@ def _answer_calls(fn: Any, request: dict, file: str | None) -> dict:
     return {"results": result, "warnings": _warning_texts(caught)}
 
 
-def _at_memory_limit(memory_mb: int) -> bool:
-    """Whether this process's address space is within 10 % of its limit: what the submission holds
-    then makes our own code fail in other ways than MemoryError (CPython's SystemError, say)."""
-    try:
-        pages = int(os.read(os.open("/proc/self/statm", os.O_RDONLY), 64).split()[0])
-    except (OSError, ValueError, IndexError, MemoryError):
-        return True  # not even that could be read
-    return pages * os.sysconf("SC_PAGE_SIZE") > 0.9 * (memory_mb << 20)
-
-
 def _close_all_but(keep: set[int]) -> None:
     for fd in map(int, os.listdir("/proc/self/fd")):
         if fd not in keep and fd > 2:
@@ -305,7 +294,8 @@ def _reaper(job: dict, req: int, rep: int, status: int, out: int, a_alive: int) 
         try:
             serve({**job, "target": target}, req, rep)
         except BaseException as exc:  # noqa: BLE001 - our own code failed: at the memory limit, that is why
-            os._exit(OUT_OF_MEMORY_EXIT if isinstance(exc, MemoryError) or _at_memory_limit(job["memory_mb"]) else 70)
+            out_of_memory = isinstance(exc, MemoryError) or sandbox.at_memory_limit(job["memory_mb"])
+            os._exit(OUT_OF_MEMORY_EXIT if out_of_memory else 70)
         finally:
             os._exit(70)
     for fd in (req, rep, out):
