@@ -1,6 +1,6 @@
 """Adding a suite is data: an oracle adapter, a folder spec/<suite>/ (suite.json and one file
 per function) and ``rnn-conformance regen``. Here a throw-away suite, ``toy``, is made in a
-private copy of spec/ and fixtures/ exactly as README "Add a suite" says, and every part of
+private copy of spec/ and fixtures/ exactly as docs/suites.md "Adding a suite" says, and every part of
 the tool that lists, checks, detects or judges suites is shown to take it without a change
 to conformance/ (which names no suite)."""
 

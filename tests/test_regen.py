@@ -29,7 +29,7 @@ CASES = sum(len(spec.cases) for suite in load_all().values() for spec in suite) 
 RNN_A = "dlai/rnn_cell_forward/random_a"
 SOFTMAX = "dlai/softmax/random_small"
 OLD = 1_000_000_000 * 10**9  # 2001-09-09, in ns: any write moves a file's mtime off it
-TOLERANCE = 1e-12  # fixtures.REGEN_RTOL as the README states it
+TOLERANCE = 1e-12  # fixtures.REGEN_RTOL as docs/spec.md states it
 ULPS = 16  # a few ulp of each element, as FMA moves a well-conditioned one (cancellation: the Prescott test)
 
 
