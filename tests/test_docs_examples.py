@@ -20,6 +20,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -117,9 +118,21 @@ def test_the_docs_show_checked_examples() -> None:
     assert "README.md" in pages and any(p.startswith("docs/") for p in pages), pages
 
 
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], str]:
+    """Each command's output, run once however many pages show it."""
+    seen: dict[str, str] = {}
+
+    def output(command: str) -> str:
+        if command not in seen:
+            seen[command] = run(command, tmp_path_factory.mktemp("run"))
+        return seen[command]
+    return output
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=[f"{e.page}:{e.line}" for e in EXAMPLES])
-def test_documented_output_is_real(example: Example, tmp_path: Path) -> None:
-    output = run(example.command, tmp_path)
+def test_documented_output_is_real(example: Example, outputs: Callable[[str], str]) -> None:
+    output = outputs(example.command)
     problem = mismatch(example.expected, output)
     assert problem is None, f"{example.page}:{example.line}: `{example.command}`: {problem}\n--- full output ---\n{output}"
 
