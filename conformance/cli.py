@@ -339,6 +339,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SpecError as exc:
         print(f"{args.command}: the spec is invalid:\n{exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `rnn-conformance list | head`: the reader left; so do we, quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's exit-time flush must not fail again
+        return 1
 
 
 if __name__ == "__main__":

@@ -75,3 +75,16 @@ def test_a_function_no_suite_has_is_one_line(command: str, capsys) -> None:
     captured = capsys.readouterr()
     assert captured.err == f"{command}: no function named 'rnn_foward' in suite dlai (did you mean rnn_forward?)\n"
     assert captured.out == ""
+
+
+def test_output_cut_short_by_a_closed_pipe_ends_quietly() -> None:
+    """`rnn-conformance list | head -1`: the reader has gone; no BrokenPipeError traceback."""
+    import os
+    import subprocess
+    import sys
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line is written
+    lister = subprocess.run([sys.executable, "-m", "conformance.cli", "list"], stdout=write_end,
+                            stderr=subprocess.PIPE, text=True, check=False)
+    os.close(write_end)
+    assert lister.stderr == "", lister.stderr
