@@ -21,7 +21,7 @@ LAYERS = ["contract", "running", "judging", "reports", "grading", ""]  # bottom 
 MAX_MODULES, MAX_LINES = 12, 400
 # Over the limit before the layers were made; each is to be split (issue 25, move 2), and may only shrink.
 STILL_OVER = {"conformance/judging/harness.py": 630, "conformance/running/isolation.py": 588,
-              "conformance/running/worker.py": 406, "conformance/contract/spec.py": 414}
+              "conformance/running/worker.py": 406}
 
 
 def modules() -> dict[str, Path]:
