@@ -20,8 +20,7 @@ ORACLE = PACKAGE.parent / "oracle"
 LAYERS = ["contract", "running", "judging", "reports", "grading", ""]  # bottom to top; "": the entry points
 MAX_MODULES, MAX_LINES = 12, 400
 # Over the limit before the layers were made; each is to be split (issue 25, move 2), and may only shrink.
-STILL_OVER = {"conformance/judging/harness.py": 630,
-              "conformance/running/worker.py": 406}
+STILL_OVER = {"conformance/judging/harness.py": 630}
 
 
 def modules() -> dict[str, Path]:

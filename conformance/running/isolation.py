@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from conformance.contract import paths, validated, wire
-from conformance.running.worker import WARNINGS_KEPT
+from conformance.running.local import WARNINGS_KEPT
 from conformance.running.worker_process import AskAgainAlone, RepliesCrossed, WorkerFailure, WorkerProcess
 
 __all__ = ["IsolatedTarget", "TargetRaised", "WorkerFailure", "AskAgainAlone", "RepliesCrossed", "essential_paths",
