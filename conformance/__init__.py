@@ -30,8 +30,10 @@ _PUBLIC = {
     "SubmissionResult": "conformance.judging.scoring", "ItemResult": "conformance.judging.scoring",
     "IsolatedTarget": "conformance.running.isolation",  # a target run in a sandboxed worker
     "LocalTarget": "conformance.running.local",  # ... or in this process
-    "load_suite": "conformance.contract.spec", "load_all": "conformance.contract.spec",  # a suite's contract
-    "Suite": "conformance.contract.spec", "Spec": "conformance.contract.spec", "SpecError": "conformance.contract.spec",
+    "load_suite": "conformance.contract.spec.loading",  # a suite's contract
+    "load_all": "conformance.contract.spec.loading",
+    "Suite": "conformance.contract.spec.model", "Spec": "conformance.contract.spec.model",
+    "SpecError": "conformance.contract.spec.problems",
 }
 __all__ = sorted(_PUBLIC)
 

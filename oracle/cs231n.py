@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from oracle import fused, kernel, mistakes, numerics
+from oracle import fused, kernel, mistakes, numerics, packing
 from oracle.kernel import input_gradient, weight_gradient
 from oracle.mistakes import mistake
 from oracle.numerics import bias_gradient
@@ -195,8 +195,8 @@ def lstm_step_forward(
     Returns next_h (N, H), next_c (N, H) and a cache.
     """
     a = kernel.preactivation(x, prev_h, kernel.Params(Wx.T, Wh.T, _bias(b), 0.0))
-    read_as, _ = kernel.gate_order(GATES)  # the order the blocks are read in, e.g. "ifgo"
-    next_h, next_c, i, f, g, o, tanh_c = kernel.lstm_gates(kernel.regroup(a, read_as, "ifgo", axis=1), prev_c)
+    read_as, _ = packing.gate_order(GATES)  # the order the blocks are read in, e.g. "ifgo"
+    next_h, next_c, i, f, g, o, tanh_c = kernel.lstm_gates(packing.regroup(a, read_as, "ifgo", axis=1), prev_c)
     cell = kernel.LSTMCache(x, prev_h, prev_c, None, i, f, g, o, tanh_c)
     return next_h, next_c, _StepCache(cell, Wx, Wh, next_h)
 
@@ -214,8 +214,8 @@ def lstm_step_backward(
     """
     cell, Wx, Wh, next_h = cache
     dz, dprev_c = kernel.lstm_preactivation_gradient(dnext_h, dnext_c, cell)
-    read_as, both = kernel.gate_order(GATES)  # "/both": the gradient packed in the order the forward read
-    da = kernel.regroup(dz, "ifgo", read_as if both else GATES, axis=1)
+    read_as, both = packing.gate_order(GATES)  # "/both": the gradient packed in the order the forward read
+    da = packing.regroup(dz, "ifgo", read_as if both else GATES, axis=1)
     dWx, dWh = weight_gradient(da, cell.x, right=True), weight_gradient(da, cell.h, right=True)
     swapped = mistake("weights-vs-gradients")
     dprev_h = input_gradient(da, (dWh if swapped == "dWh" else Wh).T)

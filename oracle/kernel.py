@@ -1,8 +1,8 @@
 """The one numerics kernel: RNN (tanh), LSTM and GRU cells and their scans over time.
 
 Every suite is an adapter over this module (oracle/dlai.py, cs231n.py, torch_suite.py,
-onnx_suite.py): they move axes, rename and pack gates, and pick the operands of their own
-layout's known mistakes; the cells' and the loops' math lives here once. The affine pieces
+onnx_suite.py): they move axes, rename and pack gates (oracle/packing.py), and pick the
+operands of their own layout's known mistakes; the cells' and the loops' math lives here once. The affine pieces
 (affine, input_gradient, weight_gradient) are separate functions so that an adapter can hand
 them the operands a mistake uses (a weight transposed, a gradient in place of a weight).
 
@@ -54,7 +54,6 @@ __all__ = [
     "preactivation", "rnn_cell_forward", "rnn_preactivation_gradient", "rnn_cell_backward",
     "lstm_cell_forward", "lstm_preactivation_gradient", "lstm_cell_backward", "gru_cell_forward", "gru_cell_backward",
     "scan_forward", "scan_backward", "cell_scan_forward", "cell_scan_backward",
-    "gate_order", "regroup", "read_params",
 ]
 
 Array = np.ndarray
@@ -381,41 +380,3 @@ def cell_scan_forward(cell: Cell, x: Array, state0: tuple[Array, ...], params: P
 def _check_states(cell: Cell, states: tuple[Array, ...]) -> None:
     if len(states) != cell.states:  # zip would silently drop a state or its gradient
         raise ValueError(f"this cell carries {cell.states} state(s), got {len(states)}")
-
-
-# ------------------------------------------------------------- adapters' shared helpers
-
-def gate_order(gates: str) -> tuple[str, bool]:
-    """The order in which a target reads the gate row blocks, and whether its backward packs
-    the weight/bias gradients in that order too.
-
-    ``gates`` is the adapter's canonical order in its own letters (e.g. "ifgo", "zrh"). The
-    "gate-order" mistake's form is a permutation of those letters, optionally with "/both";
-    a form made of other letters belongs to another cell or suite and changes nothing here.
-    """
-    order, _, suffix = mistake("gate-order").partition("/")
-    if sorted(order) != sorted(gates):
-        return gates, False
-    return order, suffix == "both"
-
-
-def regroup(a: Array, src: str, dst: str, axis: int = 0) -> Array:
-    """``a``'s len(src) equal blocks along ``axis``, block k being gate src[k], rearranged so
-    that block k is gate dst[k] (the same letters in another order)."""
-    if src == dst:
-        return a
-    blocks = dict(zip(src, np.split(a, len(src), axis=axis)))
-    return np.concatenate([blocks[gate] for gate in dst], axis=axis)
-
-
-def read_params(w_x: Array, w_h: Array, b_x: Array, b_h: Array, *, gates: str, kernel_gates: str,
-                bias_names: tuple[str, str]) -> Params:
-    """The kernel's Params from a target's packed weights, as the target reads them.
-
-    ``gates``: the target's canonical block order; ``kernel_gates``: the kernel's order in the
-    same letters. The blocks are read in the gate-order mistake's order when one applies; the
-    bias that a "missing-bias" form names (``bias_names`` = (name of b_x, name of b_h)) is zeros.
-    """
-    order, _ = gate_order(gates)
-    b_x, b_h = (np.zeros_like(b) if mistake("missing-bias") == name else b for b, name in zip((b_x, b_h), bias_names))
-    return Params(*(regroup(a, order, kernel_gates) for a in (w_x, w_h, b_x, b_h)))

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from oracle import kernel
+from oracle import kernel, packing
 
 __all__ = ["rnn", "lstm", "gru", "gru_linear_before_reset"]
 
@@ -34,7 +34,7 @@ RNN_GATES, LSTM_GATES, GRU_GATES = ("h", "h"), ("iofc", "ifco"), ("zrh", "rzh")
 def _run(cell: kernel.Cell, gates: tuple[str, str], X: Array, W: Array, R: Array, B: Array,
          initial: tuple[Array, ...]) -> tuple[Array, ...]:
     Wb, Rb = np.split(B[0], 2)
-    params = kernel.read_params(W[0], R[0], Wb, Rb, gates=gates[0], kernel_gates=gates[1], bias_names=("Wb", "Rb"))
+    params = packing.read_params(W[0], R[0], Wb, Rb, gates=gates[0], kernel_gates=gates[1], bias_names=("Wb", "Rb"))
     Y, final, _ = kernel.cell_scan_forward(cell, X, tuple(s[0] for s in initial), params)
     return (Y[:, None], *(s[None] for s in final))
 

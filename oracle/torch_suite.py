@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from oracle import fused, kernel, mistakes
+from oracle import fused, kernel, mistakes, packing
 
 __all__ = ["rnn_forward", "lstm_forward", "gru_forward", "rnn_backward", "lstm_backward", "gru_backward"]
 
@@ -46,7 +46,7 @@ class _Cache(NamedTuple):
 
 def _forward(cell: kernel.Cell, gates: str, x: Array, state0: tuple[Array, ...], weights: tuple[Array, ...],
              return_cache: bool) -> tuple:
-    params = kernel.read_params(*weights, gates=gates, kernel_gates=gates, bias_names=("b_ih", "b_hh"))
+    params = packing.read_params(*weights, gates=gates, kernel_gates=gates, bias_names=("b_ih", "b_hh"))
     if cell in FUSED and not mistakes.active() and fused.fits(x, *state0, *params):  # same bits, faster
         output, *c_n, seq = FUSED[cell][0](x, *state0, params)  # c_n: the LSTM's only
         return (output, output[-1], *c_n, _Cache(cell, gates, seq)) if return_cache else (output, output[-1], *c_n)
@@ -62,9 +62,9 @@ def _backward(doutput: Array, dfinal: tuple[Array, ...], cache: _Cache) -> tuple
             return (dx, *dstate0, *grads)  # no switch on: the blocks stay in the canonical order
         steps = fused.step_caches(steps)
     dx, dstate0, grads = kernel.cell_scan_backward(cache.cell, doutput, dfinal, steps)
-    order, both = kernel.gate_order(cache.gates)
+    order, both = packing.gate_order(cache.gates)
     packed = order if both else cache.gates  # block k of a gradient is gate packed[k]
-    return (dx, *dstate0, *(kernel.regroup(g, cache.gates, packed) for g in grads))
+    return (dx, *dstate0, *(packing.regroup(g, cache.gates, packed) for g in grads))
 
 
 def rnn_forward(x: Array, h0: Array, w_ih: Array, w_hh: Array, b_ih: Array, b_hh: Array,

@@ -16,15 +16,25 @@ which kind it holds:
 conformance.running.isolation.IsolatedTarget runs the target in a sandboxed worker; LocalTarget
 here calls the module directly (``--in-process``, a student's own check). :func:`as_target`
 gives either as it is and wraps a plain module.
+
+The worker, too, calls the target in its own process: :func:`answer_call` and :func:`answer_calls`
+are how it does (worker.py), the outcome told as data for the wire: the result, the arguments the
+call changed in place, its warnings, or what it raised.
 """
 
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
+
+from conformance.contract import wire
+from conformance.running.target import _target_frames_only
+
+WARNINGS_KEPT = 5  # distinct warnings reported per call
 
 
 def perturbed(base: list, at: list[list], value: np.ndarray) -> list:
@@ -93,3 +103,83 @@ def as_target(module: Any) -> Any:
     """``module`` if it already speaks the target protocol (an IsolatedTarget, a LocalTarget),
     else a LocalTarget around it."""
     return module if hasattr(type(module), "call_many") else LocalTarget(module)
+
+
+# ------------------------------------------------------------------ a call in the worker
+
+def _snapshot(arg: Any) -> Any:
+    """A copy of an argument's arrays (an array, or a dict's), to tell afterwards what a call changed."""
+    if isinstance(arg, np.ndarray):
+        return arg.copy()
+    if isinstance(arg, dict):
+        return {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in arg.items()}
+    return None
+
+
+def _changed(arg: Any, before: Any) -> bool:
+    """Whether the call changed the array or dict ``arg`` in place (bit for bit: NaNs too)."""
+    if isinstance(arg, np.ndarray):
+        return not (isinstance(before, np.ndarray) and arg.dtype == before.dtype and arg.shape == before.shape
+                    and arg.tobytes() == before.tobytes())
+    if isinstance(arg, dict):
+        return (not isinstance(before, dict) or arg.keys() != before.keys()
+                or any(_changed(v, before[k]) if isinstance(before[k], np.ndarray) else v is not before[k]
+                       for k, v in arg.items()))
+    return False
+
+
+def _warning_texts(caught: list) -> list[str]:
+    seen: list[str] = []
+    for w in caught:
+        text = f"{w.category.__name__}: {w.message}"
+        if text not in seen:
+            seen.append(text)
+    return seen[:WARNINGS_KEPT]
+
+
+def _raised(exc: BaseException, file: str | None) -> dict:
+    """The reply for a call that raised ``exc``: its type, message and the target's frames. A
+    MemoryError leaves little to format with: its frames are dropped rather than the reply."""
+    try:
+        return {"raised": [type(exc).__name__, str(exc), _target_frames_only(exc, file)]}
+    except MemoryError:
+        return {"raised": [type(exc).__name__, "(out of memory: no message or traceback could be formatted)", ""]}
+
+
+def answer_call(fn: Any, args: list, caches: list[int], file: str | None) -> dict:
+    """The reply to one call of ``fn``: its result (the positions in ``caches`` of a tuple result
+    kept here as handles), the arguments it changed in place, its warnings; or what it raised."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # recorded for the verdict, never raised
+        try:
+            if isinstance(fn, BaseException):
+                raise fn
+            before = [_snapshot(a) for a in args]
+            result = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt... are verdicts too
+            return _raised(exc, file)
+    if caches and type(result) is tuple:  # caches stay here; the grader gets handles
+        result = tuple(wire.Keep(x) if i in caches else x for i, x in enumerate(result))
+    # Arrays and dicts the call changed in place come back, so the grader sees it; None: unchanged.
+    after = [a if _changed(a, b) else None for a, b in zip(args, before)]
+    return {"result": result, "args_after": after, "warnings": _warning_texts(caught)}
+
+
+def answer_calls(fn: Any, request: dict, file: str | None) -> dict:
+    """The reply to ``call_perturbed`` or ``call_many``: every call's result, or the first raise."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            if isinstance(fn, BaseException):
+                raise fn
+            if request["op"] == "call_perturbed":  # gradient checks: many calls, one round trip
+                result = [fn(*perturbed(request["args"], request["at"], point)) for point in request["points"]]
+            else:
+                result = [fn(*args) for args in request["calls"]]
+        except BaseException as exc:  # noqa: BLE001
+            return _raised(exc, file)
+    positions = request.get("keep")
+    if positions is not None:  # drop what the caller will not read (caches): less to send
+        result = [tuple(x if i in positions else None for i, x in enumerate(r)) if type(r) is tuple else r
+                  for r in result]
+    return {"results": result, "warnings": _warning_texts(caught)}

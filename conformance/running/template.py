@@ -3,7 +3,7 @@
 One per grading process (or pytest run), started at first use, or early with :func:`start`
 so that it boots (~0.25 s: Python and NumPy) while the caller does other work. This module
 imports nothing heavy, NumPy included: the plugin starts the template before anything else.
-See worker.py for what runs in it, and isolation.py for the workers' protocol.
+See worker.py for what runs in it, and worker_process.py for the workers' protocol.
 """
 
 from __future__ import annotations

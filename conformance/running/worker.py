@@ -13,7 +13,8 @@ and asks it over a Unix socket for workers. For each request the template forks:
 
 Requests and replies are framed JSON + raw array bytes (wire.py), never pickles.
 Operations are a closed list: ``call``, ``call_batch`` (several calls of one function, a reply
-for each as it ends), ``call_perturbed``, ``call_many``, ``exit``.
+for each as it ends), ``call_perturbed``, ``call_many``, ``exit``. How one call is made and told
+as data (its result, what it changed in place, its warnings, what it raised) is local.py's.
 """
 
 from __future__ import annotations
@@ -29,19 +30,15 @@ import socket
 import struct
 import sys
 import time
-import warnings
 from collections import OrderedDict
 from typing import Any
 
-import numpy as np
-
 from conformance.contract import wire
 from conformance.running import course_helpers, fingerprint, sandbox, tensors
-from conformance.running.local import perturbed
-from conformance.running.target import TargetImportError, _target_frames_only, imported_modules, load_info, load_target
+from conformance.running.local import answer_call, answer_calls
+from conformance.running.target import TargetImportError, imported_modules, load_info, load_target
 
 HANDLE_LIMIT = 256  # caches kept per worker; older ones are dropped
-WARNINGS_KEPT = 5  # distinct warnings reported per call
 GRADER_OOM_EXIT = 71  # the worker ran out of memory in our code, not the submission's
 OUT_OF_MEMORY_EXIT = 72  # the memory the submission holds left none for answering it
 STATUS = struct.Struct("<i")
@@ -56,36 +53,6 @@ def _read_exactly(fd: int, n: int) -> bytes:
         chunks.append(chunk)
         got += len(chunk)
     return b"".join(chunks)
-
-
-def _snapshot(arg: Any) -> Any:
-    """A copy of an argument's arrays (an array, or a dict's), to tell afterwards what a call changed."""
-    if isinstance(arg, np.ndarray):
-        return arg.copy()
-    if isinstance(arg, dict):
-        return {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in arg.items()}
-    return None
-
-
-def _changed(arg: Any, before: Any) -> bool:
-    """Whether the call changed the array or dict ``arg`` in place (bit for bit: NaNs too)."""
-    if isinstance(arg, np.ndarray):
-        return not (isinstance(before, np.ndarray) and arg.dtype == before.dtype and arg.shape == before.shape
-                    and arg.tobytes() == before.tobytes())
-    if isinstance(arg, dict):
-        return (not isinstance(before, dict) or arg.keys() != before.keys()
-                or any(_changed(v, before[k]) if isinstance(before[k], np.ndarray) else v is not before[k]
-                       for k, v in arg.items()))
-    return False
-
-
-def _warning_texts(caught: list) -> list[str]:
-    seen: list[str] = []
-    for w in caught:
-        text = f"{w.category.__name__}: {w.message}"
-        if text not in seen:
-            seen.append(text)
-    return seen[:WARNINGS_KEPT]
 
 
 def _functions(module: Any) -> tuple[dict[str, int], dict[str, str]]:
@@ -202,59 +169,11 @@ def serve(job: dict, requests: int, replies: int) -> None:
             fn = exc
         if request["op"] == "call_batch":  # items of one function: one reply per call, as each ends
             for item, call in enumerate(request["calls"]):
-                reply_result(_answer_call(fn, call["args"], call.get("caches") or [], file), item)
+                reply_result(answer_call(fn, call["args"], call.get("caches") or [], file), item)
         elif request["op"] == "call":
-            reply_result(_answer_call(fn, request["args"], request.get("caches") or [], file))
+            reply_result(answer_call(fn, request["args"], request.get("caches") or [], file))
         else:
-            reply_result(_answer_calls(fn, request, file))
-
-
-def _raised(exc: BaseException, file: str | None) -> dict:
-    """The reply for a call that raised ``exc``: its type, message and the target's frames. A
-    MemoryError leaves little to format with: its frames are dropped rather than the reply."""
-    try:
-        return {"raised": [type(exc).__name__, str(exc), _target_frames_only(exc, file)]}
-    except MemoryError:
-        return {"raised": [type(exc).__name__, "(out of memory: no message or traceback could be formatted)", ""]}
-
-
-def _answer_call(fn: Any, args: list, caches: list[int], file: str | None) -> dict:
-    """The reply to one call of ``fn``: its result (the positions in ``caches`` of a tuple result
-    kept here as handles), the arguments it changed in place, its warnings; or what it raised."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")  # recorded for the verdict, never raised
-        try:
-            if isinstance(fn, BaseException):
-                raise fn
-            before = [_snapshot(a) for a in args]
-            result = fn(*args)
-        except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt... are verdicts too
-            return _raised(exc, file)
-    if caches and type(result) is tuple:  # caches stay here; the grader gets handles
-        result = tuple(wire.Keep(x) if i in caches else x for i, x in enumerate(result))
-    # Arrays and dicts the call changed in place come back, so the grader sees it; None: unchanged.
-    after = [a if _changed(a, b) else None for a, b in zip(args, before)]
-    return {"result": result, "args_after": after, "warnings": _warning_texts(caught)}
-
-
-def _answer_calls(fn: Any, request: dict, file: str | None) -> dict:
-    """The reply to ``call_perturbed`` or ``call_many``: every call's result, or the first raise."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            if isinstance(fn, BaseException):
-                raise fn
-            if request["op"] == "call_perturbed":  # gradient checks: many calls, one round trip
-                result = [fn(*perturbed(request["args"], request["at"], point)) for point in request["points"]]
-            else:
-                result = [fn(*args) for args in request["calls"]]
-        except BaseException as exc:  # noqa: BLE001
-            return _raised(exc, file)
-    positions = request.get("keep")
-    if positions is not None:  # drop what the caller will not read (caches): less to send
-        result = [tuple(x if i in positions else None for i, x in enumerate(r)) if type(r) is tuple else r
-                  for r in result]
-    return {"results": result, "warnings": _warning_texts(caught)}
+            reply_result(answer_calls(fn, request, file))
 
 
 def _close_all_but(keep: set[int]) -> None:
