@@ -3,7 +3,7 @@ that mistake gets (conformance.judging.diagnose compares that with the target's 
 
 A switch point in the oracle reads ``mistake("<catalogue id>")``: the form of the mistake
 that is switched on (e.g. ``"whole"`` for a softmax over the whole array), or ``""``. Off,
-which is always the case outside :func:`switched_on`, every switch point is the canonical
+which is always the case outside ``switched_on``, every switch point is the canonical
 formula: fixtures, published values and the crosschecks never see a switch.
 """
 

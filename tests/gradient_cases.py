@@ -1,8 +1,8 @@
 """Which gradient belongs to which input: the gradient-check table of both suites, as data.
 
-One :class:`GradientCheck` per backward function says how to call its forward, which
+One ``GradientCheck`` per backward function says how to call its forward, which
 forward outputs the backward receives upstream gradients for (and in which order), and
-which returned gradient is the derivative with respect to which input. :func:`run_check`
+which returned gradient is the derivative with respect to which input. ``run_check``
 turns a row, a set of dims and a module (the oracle or a student's) into pairs
 (backward's gradient, central finite differences) ready to compare.
 

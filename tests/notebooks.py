@@ -4,7 +4,7 @@ The course notebook ("Building your Recurrent Neural Network - Step by Step") op
 markdown, then ``import numpy as np`` / ``from rnn_utils import *`` / ``from public_tests
 import *`` (and, in older copies, ``%matplotlib inline`` and autoreload magics). Each graded
 function has its own cell, followed by a cell that tries it on random inputs, prints, and calls
-the course's test (``rnn_cell_forward_tests(rnn_cell_forward)``). :func:`course_notebook`
+the course's test (``rnn_cell_forward_tests(rnn_cell_forward)``). ``course_notebook``
 lays a .py implementation out that way.
 """
 

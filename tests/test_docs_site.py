@@ -90,3 +90,27 @@ def test_readme_links_into_every_section_of_the_site() -> None:
     linked = {t.name for t, _ in local_links(README) if t.is_relative_to(DOCS)}
     pages = {p.name for p in DOCS.glob("*.md")}
     assert pages <= linked, f"pages the README does not link to: {sorted(pages - linked)}"
+
+
+def public_objects() -> dict[str, object]:
+    import conformance
+    return {name: getattr(conformance, name) for name in conformance.__all__}
+
+
+def test_the_reference_page_documents_every_public_name_where_it_is_defined() -> None:
+    shown = set(re.findall(r"^::: ([\w.]+)$", (DOCS / "reference.md").read_text(encoding="utf-8"), re.M))
+    expected = {f"{obj.__module__}.{obj.__qualname__}" for obj in public_objects().values()}
+    assert expected - shown == set(), "public names the reference page does not show"
+    assert shown - expected == set(), "reference entries that are not the public surface"
+
+
+def test_public_docstrings_carry_no_sphinx_roles() -> None:
+    """mkdocstrings prints a Sphinx role (colon, meth, colon, `run`) as it is: the reference pages' docstrings use plain ``name``."""
+    import inspect
+    role = re.compile(r":(?:py:)?(?:meth|class|func|attr|mod|exc|data):`")
+    leaked = []
+    for name, obj in public_objects().items():
+        members = [obj] + [m for _, m in inspect.getmembers(obj) if inspect.isfunction(m) or isinstance(m, property)]
+        leaked += [f"{name}: {m.__doc__.strip().splitlines()[0]}" for m in members
+                   if m.__doc__ and role.search(m.__doc__)]
+    assert leaked == []

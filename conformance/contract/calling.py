@@ -40,7 +40,7 @@ def arguments(spec: Spec, inputs: Mapping[str, np.ndarray], cache: Any = None,
 
 def name_outputs(spec: Spec, result: Any, for_cache: bool = False) -> dict[str, Any]:
     """A trusted result (the oracle's) as {output name: value}, by the spec's return kind.
-    for_cache: the result of a call that built a cache (see :func:`arguments`)."""
+    for_cache: the result of a call that built a cache (see ``arguments``)."""
     kind, items = spec.returns["kind"], spec.outputs_with_cache if for_cache else spec.outputs
     if kind == "tuple":
         return {item["name"]: value for item, value in zip(items, result)}

@@ -72,7 +72,7 @@ def _dask() -> Any:
 
 @contextlib.contextmanager
 def connect(scheduler: str) -> Iterator[Any]:
-    """A Dask client for --scheduler, its workers checked (see :func:`check_workers`)."""
+    """A Dask client for --scheduler, its workers checked (see ``check_workers``)."""
     kind, workers = parse(scheduler)
     distributed = _dask()
     import dask

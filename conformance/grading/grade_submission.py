@@ -2,7 +2,7 @@
 
 Two ways to run the target:
 
-- isolated (default): :class:`conformance.running.isolation.IsolatedTarget` runs every call in a
+- isolated (default): ``conformance.running.isolation.IsolatedTarget`` runs every call in a
   worker process with a per-call timeout and resource limits; this process only compares.
 - in-process (``isolate=False``, trusted code only): the target is imported here. A
   Python-level endless loop is still cut by a per-item alarm, and what it prints is

@@ -9,11 +9,11 @@ source: ``docs/specs.md`` of github.com/gradescope/autograder_samples) fix the c
   ``execution_time`` (seconds), ``output`` and its ``output_format``, ``visibility``,
   ``stdout_visibility``, ``extra_data`` (stored, not shown), and ``tests[]`` of ``name``,
   ``score``, ``max_score``, ``status`` ("passed" / "failed"), ``output``, ``output_format``,
-  ``tags``, ``visibility``. :func:`conformance.reports.grade_reports.gradescope` writes them;
+  ``tags``, ``visibility``. ``conformance.reports.grade_reports.gradescope`` writes them;
   ``tests/gradescope_results.schema.json`` is that format as a JSON Schema;
 - what ``run_autograder`` prints is kept for instructors only (``/autograder/results/stdout``).
 
-Grading is :func:`conformance.grading.grade.grade` on one submission (its picking, isolation and
+Grading is ``conformance.grading.grade.grade`` on one submission (its picking, isolation and
 scoring). This module finds the submission in the upload, hides Gradescope's own files from the
 worker, and turns every failure into a results.json with score 0 and the reason: the student
 never gets Gradescope's bare "autograder failed", and a broken autograder says what broke.

@@ -1,9 +1,9 @@
 """A grading job that carries everything it needs, so that another machine can run it.
 
 The client packs a submission (its file, or its folder's files) as bytes together with the
-grading options and the digest of the grader that made the job (:func:`grader_digest`: the
+grading options and the digest of the grader that made the job (``grader_digest``: the
 spec, the fixtures' checksums, the oracle's and this package's code). A Dask worker runs
-:func:`run`: it refuses a job from a different grader, writes the files into a private
+``run``: it refuses a job from a different grader, writes the files into a private
 temporary folder, grades them exactly as ``rnn-conformance grade`` does on one machine (the
 target in an isolated worker process started from a fresh interpreter, never in this one)
 and returns the result as plain data, with the client's paths put back.

@@ -1,6 +1,6 @@
 """Known mistakes, recognised by evidence: the "why" of a failing item.
 
-For a failing item (or a passing one that warned) the harness hands over an :class:`Evidence`:
+For a failing item (or a passing one that warned) the harness hands over an ``Evidence``:
 the case's inputs, the expected and the target's outputs, the findings, the warnings, and a
 way to call the target again on other inputs. Each catalogue entry for the function lists
 evidence that recognises its mistake (spec/catalogue/schema.json):

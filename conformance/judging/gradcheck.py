@@ -3,10 +3,10 @@
 A backward function maps upstream gradients ``G_k = dL/dY_k`` (one per differentiated
 forward output ``Y_k``, same shape) to ``dL/dX`` for the inputs ``X``. Taking the scalar
 
-    L(X) = sum_k <Y_k(X), G_k>          (see :func:`upstream_loss`)
+    L(X) = sum_k <Y_k(X), G_k>          (see ``upstream_loss``)
 
 with *random* ``G_k`` gives ``dL/dY_k = G_k`` exactly, so ``backward(G)`` must equal the
-gradient of this ``L``, which :func:`numerical_gradient` estimates element by element:
+gradient of this ``L``, which ``numerical_gradient`` estimates element by element:
 
     dL/dx_i ~ (L(x + h e_i) - L(x - h e_i)) / (2 h)
 
@@ -19,15 +19,15 @@ In float32 use ``h ~ 1e-2`` and expect ~1e-3.
 
 Which error to use:
 
-- :func:`normwise_relative_error` ``||a - b|| / max(||a|| + ||b||, floor)`` for pass/fail.
+- ``normwise_relative_error`` ``||a - b|| / max(||a|| + ||b||, floor)`` for pass/fail.
   The finite-difference noise is absolute (about ``eps |L| / h`` per element), so an entry
   whose true gradient is near zero has a large *elementwise* relative error although the
   backward is right; the normwise error weighs it by its size.
-- :func:`relative_error` ``max_i |a_i - b_i| / max(|a_i| + |b_i|, floor)`` (the courses'
+- ``relative_error`` ``max_i |a_i - b_i| / max(|a_i| + |b_i|, floor)`` (the courses'
   definition) to report, or where every entry is well away from zero.
-- :func:`worst_element` to say *where* two arrays disagree most, in a verdict.
+- ``worst_element`` to say *where* two arrays disagree most, in a verdict.
 
-Element by element costs ``2 * x.size`` forward calls per input. :func:`directional_error`
+Element by element costs ``2 * x.size`` forward calls per input. ``directional_error``
 (PyTorch's ``gradcheck(fast_mode=True)`` idea) costs ``2 * k`` for all the inputs together:
 along ``k`` random unit directions ``u_j`` of the inputs' joint space it compares the
 backward's projection ``<g, u_j>`` with the central difference ``(L(x + h u_j) - L(x - h u_j)) / 2h``. For Gaussian ``u``, ``E <e, u>^2 = ||e||^2`` for any
@@ -88,7 +88,7 @@ def numerical_gradient(loss: Callable[[], float], x: np.ndarray, h: float = 1e-5
 
 def numerical_gradient_batch(losses: Callable[[list[np.ndarray]], Sequence[float]], x: np.ndarray,
                              h: float = 1e-5) -> np.ndarray:
-    """:func:`numerical_gradient`, asking for every perturbed loss in one call.
+    """``numerical_gradient``, asking for every perturbed loss in one call.
 
     ``losses`` receives ``[x + h e_0, x - h e_0, x + h e_1, x - h e_1, ...]`` (fresh copies;
     ``x`` itself is never modified) and returns the loss at each. Batching lets a caller
@@ -181,7 +181,7 @@ def relative_error(a: np.ndarray, b: np.ndarray, floor: float = 1e-8) -> float:
     """Largest elementwise relative error ``max_i |a_i - b_i| / max(|a_i| + |b_i|, floor)``.
 
     The courses' definition. Large on entries near zero even when both are right (see the
-    module docstring); use :func:`normwise_relative_error` to decide pass/fail.
+    module docstring); use ``normwise_relative_error`` to decide pass/fail.
     a, b: the same shape (any). Returns 0.0 for empty arrays.
     """
     a, b = _same_shape(a, b)

@@ -6,7 +6,7 @@ with fresh copies of the inputs, then check in layers — return structure, each
 oracle in this process, never from the target. When the caller says in which order items will
 run (plan()), an isolated target is asked for a function's plain items in one request.
 
-:class:`Harness` coordinates; each step is a module of its own: planning.py (which items, in
+``Harness`` coordinates; each step is a module of its own: planning.py (which items, in
 which order), target_calls.py (every call of the target), judgement.py (a result's verdict),
 gradcheck_item.py (the gradient-check item). It keeps what lasts across items: the plan and
 the functions that timed out.
@@ -87,7 +87,7 @@ class Harness:
     # ------------------------------------------------------------------ public
     def items(self, random_cases: int = 0) -> list[CaseRef]:
         """Every item of the suite: fixture cases, random cases, one gradient check per backward,
-        in :meth:`run_order`."""
+        in ``run_order``."""
         return planning.items(self.suite, random_cases)
 
     def run_order(self, refs: list[CaseRef]) -> list[CaseRef]:

@@ -1,4 +1,4 @@
-"""Judging one result of the target: from what a call returned to the item's :class:`Verdict`.
+"""Judging one result of the target: from what a call returned to the item's ``Verdict``.
 
 Owns the layers after the call: the return structure, each output against the expected one
 (compare.py), a forward's cache against the prescribed layout (caches.py), the inputs left

@@ -45,7 +45,7 @@ def run_order(suite: Suite, refs: list[CaseRef]) -> list[CaseRef]:
 
 def items(suite: Suite, random_cases: int = 0) -> list[CaseRef]:
     """Every item of the suite: fixture cases, random cases, one gradient check per backward
-    (or per function with a ``gradient_of_output``), in :func:`run_order`."""
+    (or per function with a ``gradient_of_output``), in ``run_order``."""
     refs = []
     for spec in suite:
         refs += [CaseRef(spec.function, c["id"], "fixture") for c in spec.cases]

@@ -10,7 +10,7 @@ lists every item as an error.
 
 Hidden items (random cases, kind "random") never show their verdict's message outside the
 grader's process memory: their ``shown`` text says only which outputs were wrong, by the
-spec's output names, and the misconception ids recognised (see :func:`hidden_output`), never
+spec's output names, and the misconception ids recognised (see ``hidden_output``), never
 a number.
 """
 

@@ -1,9 +1,9 @@
 """Calling the target for the judge: every call of a target's function during one item goes
-through :class:`TargetCalls`.
+through ``TargetCalls``.
 
 Owns: finding a function (missing -> the item's verdict), its arguments (fresh copies of the
 inputs, alias keys, a backward's cache: the suite's or the target's own forward's), the call
-itself (what it raised, warned, or how its worker ended, turned into a verdict by :class:`Abort`),
+itself (what it raised, warned, or how its worker ended, turned into a verdict by ``Abort``),
 many calls at once (gradient checks, a function's planned items in one request), the differential
 probe, and reading a result into outputs by name. It judges nothing: judgement.py does.
 """
@@ -86,7 +86,7 @@ class TargetCalls:
     """One target's calls, item after item. ``target`` speaks the protocol of
     conformance.running.local (in-process or isolated alike); ``oracle`` builds the suite's caches.
 
-    Per item (reset by :meth:`start_item`): ``warnings``, what the target's calls warned (at most
+    Per item (reset by ``start_item``): ``warnings``, what the target's calls warned (at most
     five); ``own_forward``, the outputs of the target's forward whose cache a backward was fed.
     """
 

@@ -1,10 +1,10 @@
 """A verdict as data, and the one place it becomes text.
 
-The harness fills a :class:`Verdict`: an outcome, findings (one per output that is wrong, or
+The harness fills a ``Verdict``: an outcome, findings (one per output that is wrong, or
 per input modified, or the return structure), the culprit function and how its call ended
 (timeout, the worker's exit), the misconceptions recognised (catalogue ids, with hints), the
 numeric warnings the target emitted. pytest's failure text, results.json, JUnit, the
-conformance report and the class summaries all read these fields or :func:`render`'s text;
+conformance report and the class summaries all read these fields or ``render``'s text;
 nothing parses a message back.
 """
 

@@ -1,6 +1,6 @@
 """The class report as one self-contained HTML page (see ``conformance.reports.class_report``).
 
-Every value goes through :func:`_e` (``html.escape``, quotes included) on its way into the
+Every value goes through ``_e`` (``html.escape``, quotes included) on its way into the
 page: submission names, file names and messages are the students', and a file called
 ``<img src=x onerror=...>.py`` must show as text. The page holds no script; its
 Content-Security-Policy forbids every request but ``data:`` images, so even a missed escape

@@ -2,10 +2,10 @@
 
 The deeplearning.ai notebook starts with ``from rnn_utils import *``: ``rnn_utils.py`` is the course's
 file, beside the notebook, and many students hand in the notebook alone. When such an
-import finds no module, :class:`SuppliedHelpers` (last on ``sys.meta_path``, so a file the
+import finds no module, ``SuppliedHelpers`` (last on ``sys.meta_path``, so a file the
 submission did hand in always wins) gives it this package's version, and the functions
 that came from it are reported as supplied and not judged (they are not the student's):
-:func:`supplied_for` tells which, from the files alone.
+``supplied_for`` tells which, from the files alone.
 
 The supplied softmax is column-wise and shifts each column by its own max: the course's
 own shifts by the max of the whole array, which underflows to 0/0 when one column's

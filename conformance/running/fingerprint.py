@@ -3,10 +3,10 @@
 Two views of "the same code", both blind to names, docstrings, comments, annotations,
 formatting and line numbers:
 
-- :func:`code_fingerprint` of a live function (bytecode, names, constants, nested code):
+- ``code_fingerprint`` of a live function (bytecode, names, constants, nested code):
   the reference imported, or its installed source read and ``exec``'d, gives the reference's
   own fingerprint. Computed in the worker (it needs the live object), compared by the grader.
-- :func:`source_fingerprints` of the functions a source file defines (compiled without their
+- ``source_fingerprints`` of the functions a source file defines (compiled without their
   docstrings): the reference pasted into a submission, reformatted or re-commented, still matches.
 
 Short functions are not fingerprinted (``MIN_SIZE``): ``out = W[x]; return out, (x, W)`` is

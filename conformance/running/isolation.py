@@ -1,6 +1,6 @@
 """A target run in a sandboxed worker process, behind the protocol every target speaks (local.py).
 
-:class:`IsolatedTarget` looks like a module to the harness: its attributes are the
+``IsolatedTarget`` looks like a module to the harness: its attributes are the
 target's functions, and calling one sends the arguments to a worker, which runs the
 target's code and sends back the result and the arguments' state after the call (so
 in-place mutation is still seen). Values cross as JSON plus raw array bytes (wire.py);

@@ -14,10 +14,10 @@ which kind it holds:
   target says so), ``close()``.
 
 conformance.running.isolation.IsolatedTarget runs the target in a sandboxed worker; LocalTarget
-here calls the module directly (``--in-process``, a student's own check). :func:`as_target`
+here calls the module directly (``--in-process``, a student's own check). ``as_target``
 gives either as it is and wraps a plain module.
 
-The worker, too, calls the target in its own process: :func:`answer_call` and :func:`answer_calls`
+The worker, too, calls the target in its own process: ``answer_call`` and ``answer_calls``
 are how it does (worker.py), the outcome told as data for the wire: the result, the arguments the
 call changed in place, its warnings, or what it raised.
 """

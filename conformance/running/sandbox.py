@@ -1,7 +1,7 @@
 """The worker's confinement, applied inside the forked worker before it imports a submission.
 
-Where the kernel allows unprivileged user namespaces (:func:`enter_namespaces`), the worker
-gets its own user, mount, PID, network and IPC namespaces. :func:`build_view` then, in the new
+Where the kernel allows unprivileged user namespaces (``enter_namespaces``), the worker
+gets its own user, mount, PID, network and IPC namespaces. ``build_view`` then, in the new
 mount namespace, hides folders under empty read-only tmpfs (the output folder, other
 submissions, the spec, the fixtures, this package and the oracle), mounts a fresh private
 ``/tmp`` (size-capped) holding the submission (read-only, at ``/tmp/submission/``) and a
@@ -9,7 +9,7 @@ working folder, mounts a ``/proc`` that shows only the worker's own processes, a
 other mount read-only. The PID namespace's first process is a small reaper: when it dies,
 the kernel kills every process the submission started, ``setsid`` or not.
 
-:func:`confine` (in the process that runs the submission) then sets resource limits, drops
+``confine`` (in the process that runs the submission) then sets resource limits, drops
 every capability (so the mounts above cannot be undone), forbids gaining privileges, and
 blocks ``import oracle`` / ``import conformance``.
 
@@ -83,7 +83,7 @@ def _mount(source: str | None, target: str, fstype: str | None, flags: int, data
 def enter_namespaces() -> str | None:
     """unshare user, mount, PID, network and IPC namespaces; None on success, else why not.
     The caller's next child is PID 1 of the new PID namespace. Its user map is written next:
-    by the caller itself (:func:`map_own_user`), or, for root, by its parent (:func:`map_user_of`)."""
+    by the caller itself (``map_own_user``), or, for root, by its parent (``map_user_of``)."""
     if os.environ.get(FORCE_FALLBACK) == "1":
         return f"disabled by {FORCE_FALLBACK}=1"
     if _libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNS | _CLONE_NEWPID | _CLONE_NEWNET | _CLONE_NEWIPC) != 0:

@@ -107,7 +107,7 @@ def pick_file(path: Path, functions: set[str]) -> Path:
 
 
 def resolve_target(target: str, suites: dict[str, Suite], suite: str | None) -> str:
-    """What ``pytest --target=TARGET`` judges: a file, or the file :func:`pick_file` picks in a
+    """What ``pytest --target=TARGET`` judges: a file, or the file ``pick_file`` picks in a
     folder (grade's rule), ``~`` expanded; or TARGET itself when it is not a path but may be a
     module's name (importing it is the worker's business). Raises PickError (one line)."""
     path = Path(target).expanduser()

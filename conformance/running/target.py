@@ -1,12 +1,12 @@
 """Load the module under test and decide which suite it implements.
 
 A target is a ``.py`` file, a notebook (``.ipynb``, see notebook.py) or an importable module
-name. Importing it runs its code: failures become :class:`TargetImportError` with the
+name. Importing it runs its code: failures become ``TargetImportError`` with the
 target's own file and line, never a traceback through this package. While it loads, the
 course's helper modules it imports without handing them in are supplied (course_helpers.py).
 
 What loading found besides the functions (notebook notes, definitions that do not parse)
-is :func:`load_info`; with the supplied helpers, :func:`load_notes` says it to a student.
+is ``load_info``; with the supplied helpers, ``load_notes`` says it to a student.
 """
 
 from __future__ import annotations

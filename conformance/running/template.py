@@ -1,6 +1,6 @@
 """The worker template: a fresh interpreter that forks the workers running submissions.
 
-One per grading process (or pytest run), started at first use, or early with :func:`start`
+One per grading process (or pytest run), started at first use, or early with ``start``
 so that it boots (~0.25 s: Python and NumPy) while the caller does other work. This module
 imports nothing heavy, NumPy included: the plugin starts the template before anything else.
 See worker.py for what runs in it, and worker_process.py for the workers' protocol.

@@ -1,19 +1,19 @@
 """Targets written with a framework's tensors (a suite's ``"tensors": "torch"``).
 
-Such a target is called with tensors and its tensors are read back as arrays: :func:`adapt`
+Such a target is called with tensors and its tensors are read back as arrays: ``adapt``
 wraps the target module so that the harness, in-process or in the worker, calls it like any
 NumPy target. ``torch.from_numpy`` shares memory, so a target that changes an input in place
 is still seen doing so.
 
 A backward the target does not define is computed by the framework's autograd through the
-target's own forward (the plan says which: :func:`autograd_plan`): called with the suite's
+target's own forward (the plan says which: ``autograd_plan``): called with the suite's
 ``returns_cache`` flag, the wrapped forward runs on leaf tensors that require gradients and
-returns an :class:`AutogradCache` last; the synthesized backward takes the upstream gradients
+returns an ``AutogradCache`` last; the synthesized backward takes the upstream gradients
 and that cache and returns ``torch.autograd.grad`` of every differentiated input. It is then
 judged like a hand-written one: against the oracle's gradients, and against central
 differences of the forward.
 
-Only the functions whose code uses the framework (:func:`uses_framework`) are called with
+Only the functions whose code uses the framework (``uses_framework``) are called with
 tensors: a NumPy implementation that also imports torch (for its own checks) is judged as
 the NumPy code it is. Plain data only crosses to the worker (the plan), and this module
 imports torch only when a target that uses it is adapted: the worker imports this module
@@ -102,7 +102,7 @@ def _global_names(code: Any) -> set[str]:
 
 
 class TensorTarget(ModuleType):
-    """A target module seen through :func:`adapt`: its suite functions that use the framework
+    """A target module seen through ``adapt``: its suite functions that use the framework
     take and return arrays (the others are left as they are)."""
 
     def __init__(self, module: ModuleType, framework: str, plan: dict[str, Any]):

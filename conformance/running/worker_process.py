@@ -1,6 +1,6 @@
 """The grader's end of one sandboxed worker: start it, write requests, read replies, kill it.
 
-:class:`WorkerProcess` keeps one worker running a target at a time: forked by the template
+``WorkerProcess`` keeps one worker running a target at a time: forked by the template
 process, which never imported the oracle (template.py, worker.py), and confined as sandbox.py
 describes. Requests and replies cross as JSON plus raw array bytes (wire.py), never pickles.
 

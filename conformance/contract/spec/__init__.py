@@ -1,8 +1,8 @@
 """The spec, loaded: a suite is a folder ``spec/<suite>/`` with a ``suite.json`` (see
 ``spec/suite.schema.json``) and one ``<function>.json`` per function (see ``spec/schema.json``).
 The suites are whatever folders hold a ``suite.json``: nothing in this package names one.
-Problems are reported as :class:`SpecProblem` (file, JSON path, message) so a person can go
-straight to the broken line; :class:`SpecError` carries a list of them.
+Problems are reported as ``SpecProblem`` (file, JSON path, message) so a person can go
+straight to the broken line; ``SpecError`` carries a list of them.
 
 Owns, one module each: what is wrong and where, and the schema check (problems.py); the suites
 and their suite.json (suites.py); the read-only model of one function's contract (model.py);

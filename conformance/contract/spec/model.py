@@ -1,6 +1,6 @@
-"""The read-only model of a loaded spec: :class:`Spec` (one function's contract, as its JSON
+"""The read-only model of a loaded spec: ``Spec`` (one function's contract, as its JSON
 file states it: parameters, returns, cases, tolerances, aliases), the arrays a case supplies
-(:class:`InputDecl`) and :class:`Suite` (a suite's specs and its suite.json)."""
+(``InputDecl``) and ``Suite`` (a suite's specs and its suite.json)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ class Spec:
     @property
     def outputs(self) -> list[dict]:
         """What a plain call returns: every returns item, but the cache of a function that returns
-        it only when asked (see :attr:`cache_flag`)."""
+        it only when asked (see ``cache_flag``)."""
         items = self.returns["items"]
         return [item for item in items if item["kind"] != "cache"] if self.cache_flag else items
 

@@ -1,5 +1,5 @@
-"""What is wrong with a spec file, and where: :class:`SpecProblem` (file, JSON path, message),
-:class:`SpecError` carrying a list of them, and the JSON Schema check that finds most of them
+"""What is wrong with a spec file, and where: ``SpecProblem`` (file, JSON path, message),
+``SpecError`` carrying a list of them, and the JSON Schema check that finds most of them
 (``spec/schema.json`` for a function's file, ``spec/suite.schema.json`` for a suite's)."""
 
 from __future__ import annotations

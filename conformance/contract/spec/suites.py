@@ -42,7 +42,7 @@ def suite_names(spec_root: Path | None = None) -> tuple[str, ...]:
 def suite_infos(spec_root: Path | None = None, trust_validated: bool = True) -> dict[str, SuiteInfo]:
     """{suite name: its suite.json}, in suite order: every folder of the spec root holding a
     ``suite.json``. Raises SpecError naming each broken suite.json (schema-checked as
-    :func:`load_suite` checks function files)."""
+    ``load_suite`` checks function files)."""
     return _suite_infos(Path(spec_root or paths.spec_dir()).resolve(), trust_validated)
 
 
