@@ -12,11 +12,12 @@ attacker's) text, never markup.
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:
-    from conformance.judging.verdict import Verdict
-    from conformance.reports.check_result import CheckResult, FunctionResult
+from conformance.judging.verdict import Verdict
+
+# check_result.CheckResult and FunctionResult, which import this module to render themselves
+CheckResult = FunctionResult = Any
 
 BOX = ("font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 0.95em; line-height: 1.45; "
        "color: inherit; background: transparent; border: 1px solid currentColor; border-radius: 6px; "
@@ -33,17 +34,17 @@ def _mark(ok: bool, warned: bool = False) -> str:
     return f'<span style="color: {colour}; font-weight: bold">{"✔" if ok else "✘"}</span>'
 
 
-def _points(f: "FunctionResult") -> str:
+def _points(f: FunctionResult) -> str:
     return f"{f.earned:.3g} / {f.points:g} {'point' if f.points == 1 else 'points'}"
 
 
-def _why(verdict: "Verdict") -> str:
+def _why(verdict: Verdict) -> str:
     """The catalogue id first, then its hint: what a student reads first."""
     return "".join(f'<div>why: <span style="{BADGE}">{escape(m.id)}</span> {escape(m.hint)}</div>'
                    for m in verdict.misconceptions)
 
 
-def _difference(verdict: "Verdict") -> str:
+def _difference(verdict: Verdict) -> str:
     """The smallest text that shows what is wrong: each finding's first lines (the output and how
     many elements differ, where the worst one is, got and expected), else the note's first lines."""
     if verdict.findings:
@@ -56,14 +57,14 @@ def _difference(verdict: "Verdict") -> str:
     return f'<pre style="{PRE}">{escape(chr(10).join(lines))}</pre>' if lines else ""
 
 
-def _item(name: str, verdict: "Verdict") -> str:
+def _item(name: str, verdict: Verdict) -> str:
     rerun = f'<div>rerun just this: <code>{escape(verdict.repro)}</code></div>' if verdict.repro else ""
     label = verdict.outcome if verdict.outcome != "fail" else "failed"
     return (f'<div style="margin: 0.3em 0 0.3em 1.2em"><div><code>{escape(name)}</code> {escape(label)}</div>'
             f'{_why(verdict)}{_difference(verdict)}{rerun}</div>')
 
 
-def _function(suite: str, f: "FunctionResult") -> str:
+def _function(suite: str, f: FunctionResult) -> str:
     failing = f.failing
     warned = any(v.warnings for v in f.verdicts.values())
     if not failing:
@@ -85,7 +86,7 @@ def _function(suite: str, f: "FunctionResult") -> str:
             f'<details style="margin-left: 1.2em"><summary>{more}the full report</summary>{rest}{full}</details>')
 
 
-def render_html(result: "CheckResult") -> str:
+def render_html(result: CheckResult) -> str:
     """The whole result as one self-contained HTML fragment."""
     if result.error:
         return f'<div style="{BOX}">{_mark(False)} {escape(result.error)}</div>'

@@ -14,6 +14,8 @@ only read, and the alarm used for ``timeout=`` is restored.
 
 Bad input (``check(42)``, a lambda, a class, a name in no suite, a namespace with no suite
 function) is one line in the result, never a traceback from inside the package.
+
+Not named check.py: ``import conformance.check`` would bind the package's ``check`` to the module.
 """
 
 from __future__ import annotations
