@@ -74,7 +74,8 @@ def _function(suite: str, f: FunctionResult) -> str:
                 f"({len(f.items)} of {len(f.items)} items, {_points(f)}){note}</div>")
     passed = sum(item.outcome in ("pass", "skip") for item in f.items)
     why = f" — why: {escape(', '.join(f.misconceptions))}" if f.misconceptions else ""
-    head = (f"<div>{_mark(False)} <code>{escape(f.name)}</code> {escape(f.status)}s: {passed} of {len(f.items)} "
+    said = {"fail": "fails", "error": "raises or hangs", "missing": "is missing"}.get(f.status, f.status)
+    head = (f"<div>{_mark(False)} <code>{escape(f.name)}</code> {escape(said)}: {passed} of {len(f.items)} "
             f"items pass, {_points(f)}{why}</div>")
     first_item, first_verdict = failing[0]
     rest = "".join(_item(item.name, verdict) for item, verdict in failing[1:])
