@@ -6,7 +6,9 @@ into namespaces as a notebook would hold them (runpy: the functions' globals are
 
 from __future__ import annotations
 
+import json
 import signal
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -157,3 +159,50 @@ def test_a_hanging_function_is_interrupted_and_said_so(correct: dict) -> None:
     assert first.timeout and "did not return within 0.2 s: interrupted in this process" in first.message
     # the other cases call the same function: skipped after the timeout, not waited out again
     assert all("timed out" in verdict.message for _, verdict in f.failing[1:])
+
+
+def test_the_same_judgement_as_pytest_target(tmp_path: Path) -> None:
+    """Every item, its outcome and its catalogue ids, as `pytest --target` (an isolated worker) says them."""
+    example = ROOT / "examples" / "my_rnn.py"
+    report = tmp_path / "report.json"
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--target={example}",
+                           f"--conformance-report={report}"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 1, done.stdout[-2000:]  # the example has two bugs
+    by_pytest = {(name, case["case"]): (case["outcome"], case["misconceptions"])
+                 for name, f in json.loads(report.read_text())["functions"].items() for case in f["cases"]}
+    module = ModuleType("my_rnn")
+    module.__file__ = str(example)
+    exec(compile(example.read_text(), str(example), "exec"), vars(module))
+    result = check(module)
+    by_check = {(name, item.case): (item.outcome, item.misconceptions)
+                for name, f in result.functions.items() for item in f.items}
+    assert by_check == by_pytest
+    assert {name: f.status for name, f in result.functions.items()} == {
+        name: f["status"] for name, f in json.loads(report.read_text())["functions"].items()}
+
+
+def test_case_reruns_one_item(mistaken: dict) -> None:
+    result = check(mistaken["lstm_backward"], suite="dlai", case="gradcheck")
+    assert [item.name for item in result.functions["lstm_backward"].items] == ["lstm_backward[gradcheck]"]
+    assert not result.ok
+    assert check(mistaken["lstm_backward"], case="nope").error.startswith(
+        "check(lstm_backward): no case 'nope'; the cases are: ")
+
+
+def test_a_numeric_warning_passes_and_is_said(correct: dict) -> None:
+    mutant = next(m for m in corpus.mutants("dlai") if m.path.stem == "overflow__naive_sigmoid")
+    exec(mutant.path.read_text(), correct)
+    result = check(correct["sigmoid"])
+    assert result.ok, str(result)  # a warning never costs a point, as under pytest --target
+    assert "passed, with a warning" in str(result)
+    assert "with a warning: RuntimeWarning: overflow" in result._repr_html_()
+
+
+def test_a_cs231n_notebook_and_the_oracle() -> None:
+    namespace = notebook((ROOT / "tests" / "targets" / "_correct_cs231n.py").read_text(), "<cs231n>")
+    exec("from conformance import check\nresult = check()", namespace)
+    assert namespace["result"].suite == "cs231n" and namespace["result"].ok, str(namespace["result"])
+    import oracle.dlai
+
+    assert check(oracle.dlai).ok  # the oracle is the first target (its own file is exempt from copy detection)
