@@ -34,7 +34,7 @@ from conformance.reports.check_result import CheckResult, failed
 DEFAULT_TIMEOUT = 10.0
 
 
-class CallTimedOut(Exception):
+class TimedOut(Exception):
     """Raised inside the student's call by the alarm: an Exception, so the harness judges it as
     any exception the target raised (its verdict names where the code was interrupted)."""
 
@@ -48,7 +48,7 @@ def _suites() -> dict:
 
 
 class _Alarm:
-    """Per-call timeouts in this process: SIGALRM raises CallTimedOut in the running call, again
+    """Per-call timeouts in this process: SIGALRM raises TimedOut in the running call, again
     every second should the student's code swallow it. Only in the main thread (where Python
     delivers signals); elsewhere calls run without a limit, and the result says so."""
 
@@ -76,8 +76,8 @@ class _Alarm:
     def _ring(self, signum: int, frame: Any) -> None:
         if self.armed_for:  # late: the call returned and the alarm is being disarmed
             self.fired = self.armed_for
-            raise CallTimedOut(f"`{self.armed_for}` did not return within {self.seconds:g} s: interrupted in this "
-                               f"process (check(..., timeout=) sets the limit)")
+            raise TimedOut(f"no return within {self.seconds:g} s, so check() interrupted it here "
+                           f"(timeout= sets the limit)")
 
     def timed(self, name: str, fn: Callable) -> Callable:
         """``fn`` with the alarm armed around each call (not around the calls it makes itself)."""
