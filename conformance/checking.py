@@ -115,6 +115,9 @@ def _function_problem(obj: Any) -> str:
     if inspect.isclass(obj):
         return (f"`{obj.__name__}` is a class; check() judges the suite's functions (e.g. check(rnn_cell_forward)) "
                 f"or a module")
+    if isinstance(obj, str):
+        return (f"expected a function, a list of functions or a module; got the str {obj!r} (a file is judged by "
+                f"`pytest --target={obj}`)")
     if not callable(obj):
         return f"expected a function, a list of functions or a module; got {_describe(obj)}"
     name = getattr(obj, "__name__", "")
@@ -241,16 +244,29 @@ def _check_namespace(namespace: dict[str, Any], file: str | None, suite: str | N
         # the same words as --target, with this function's way of forcing a suite
         return failed(f"{called}: {str(exc).replace('--suite=', 'suite=')}")
     contract = _suites()[chosen]
-    names = only or (list(contract.specs) if whole else [n for n in contract.specs if n in candidates])
+    imported = {} if only or whole else {n: _home(fn) for n, fn in candidates.items()
+                                         if n in contract.specs and _home(fn) not in (None, namespace.get("__name__"))}
+    names = only or (list(contract.specs) if whole else [n for n in contract.specs if n in candidates
+                                                         and n not in imported])
     unknown = [n for n in names if n not in contract.specs]
     if unknown:
         return failed(f"{called}: `{unknown[0]}` is not a function of the {chosen} suite "
                       f"({', '.join(contract.specs)})")
+    # check(): what the caller imported (the course's rnn_utils.softmax) is called, not judged as theirs
+    not_theirs = [f"not judged: `{n}`, imported from {home} (check({n}) judges it)" for n, home in imported.items()]
     if not names:
         return failed(f"{called}: none of the {chosen} suite's functions is defined here "
-                      f"({', '.join(contract.specs)})")
+                      f"({', '.join(contract.specs)})" + (f"; {not_theirs[0]}" if not_theirs else ""))
     own = {name: fn for name, fn in candidates.items() if name in contract.specs}
-    return _judge(own, namespace, file, contract, reason, names, _Alarm(float(timeout)), case, dtype, profile, called)
+    result = _judge(own, namespace, file, contract, reason, names, _Alarm(float(timeout)), case, dtype, profile,
+                    called)
+    result.notes += not_theirs
+    return result
+
+
+def _home(fn: Any) -> str | None:
+    """The module a function was defined in (``__main__`` for a notebook cell's)."""
+    return getattr(fn, "__module__", None)
 
 
 def _judge(own: dict[str, Any], namespace: dict[str, Any], file: str | None, contract: Any, reason: str,

@@ -206,3 +206,29 @@ def test_a_cs231n_notebook_and_the_oracle() -> None:
     import oracle.dlai
 
     assert check(oracle.dlai).ok  # the oracle is the first target (its own file is exempt from copy detection)
+
+
+def test_check_without_arguments_calls_but_does_not_judge_what_the_caller_imported(correct: dict) -> None:
+    helpers = ModuleType("rnn_utils")  # the course's helper module, with its whole-array-max softmax
+    exec("import numpy as np\ndef softmax(x):\n    e = np.exp(x - np.max(x))\n    return e / e.sum(axis=0)\n",
+         vars(helpers))
+    correct["softmax"] = helpers.softmax  # from rnn_utils import softmax
+    exec("from conformance import check\nresult = check()", correct)
+    result = correct["result"]
+    assert "softmax" not in result.functions and len(result.functions) == 9
+    assert "not judged: `softmax`, imported from rnn_utils (check(softmax) judges it)" in result.notes
+    assert "note: not judged: `softmax`" in str(result)
+    assert not check(helpers.softmax).ok  # asked for by name, it is judged
+
+
+def test_outside_the_main_thread_there_is_no_timeout_and_it_says_so(correct: dict) -> None:
+    found = []
+    worker = threading.Thread(target=lambda: found.append(check(correct["sigmoid"])))
+    worker.start()
+    worker.join()
+    assert found[0].ok and found[0].notes[0].startswith("no timeout: check() runs outside the main thread")
+
+
+def test_a_path_is_pointed_to_pytest_target() -> None:
+    assert str(check("my_rnn.py")) == ("check: expected a function, a list of functions or a module; got the str "
+                                       "'my_rnn.py' (a file is judged by `pytest --target=my_rnn.py`)")
