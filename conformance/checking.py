@@ -233,6 +233,10 @@ def _check_namespace(namespace: dict[str, Any], file: str | None, suite: str | N
         return failed(f"{called}: timeout= must be a positive number of seconds, got {timeout!r}")
     if dtype not in ("float64", "float32"):
         return failed(f"{called}: dtype= must be 'float64' or 'float32', got {dtype!r}")
+    from conformance.contract.catalogue import profiles
+
+    if profile not in profiles():
+        return failed(f"{called}: profile= must be one of {', '.join(map(repr, profiles()))}, got {profile!r}")
     candidates = _candidates(namespace)
     if not candidates and not suite:
         return failed(f"{called}: no suite function is defined here ({_names_hint()})")
@@ -285,7 +289,7 @@ def _judge(own: dict[str, Any], namespace: dict[str, Any], file: str | None, con
     try:
         harness = Harness(_target_module(namespace, own, file, alarm), contract, dtype=dtype,
                           reference_matches=copied, profile=profile)
-    except (TargetImportError, KeyError) as exc:  # a tensor framework that cannot load; an unknown profile
+    except TargetImportError as exc:  # a tensor framework that cannot load
         return failed(f"{called}: {exc}")
     refs = [ref for ref in harness.items() if ref.function in names and (case is None or ref.case_id == case)]
     if not refs:

@@ -232,3 +232,12 @@ def test_outside_the_main_thread_there_is_no_timeout_and_it_says_so(correct: dic
 def test_a_path_is_pointed_to_pytest_target() -> None:
     assert str(check("my_rnn.py")) == ("check: expected a function, a list of functions or a module; got the str "
                                        "'my_rnn.py' (a file is judged by `pytest --target=my_rnn.py`)")
+
+
+def test_options_out_of_range_are_one_line(correct: dict) -> None:
+    sigmoid = correct["sigmoid"]
+    assert check(sigmoid, profile="lenient").error == ("check(sigmoid): profile= must be one of 'strict', 'course', "
+                                                       "got 'lenient'")
+    assert check(sigmoid, timeout=0).error == "check(sigmoid): timeout= must be a positive number of seconds, got 0"
+    assert check(sigmoid, dtype="int8").error == "check(sigmoid): dtype= must be 'float64' or 'float32', got 'int8'"
+    assert repr(check(sigmoid)) == str(check(sigmoid))  # a terminal's `>>> check(f)` shows the report

@@ -82,8 +82,8 @@ class CheckResult:
                 lines += ["", f"[{self.suite} {item.name}]", verdict.message or item.outcome]
         return "\n".join(lines)
 
-    def __repr__(self) -> str:
-        return f"<CheckResult {self.headline}>"
+    def __repr__(self) -> str:  # `>>> check(f)` in a terminal shows the report, as Jupyter shows the HTML
+        return str(self)
 
     def _repr_html_(self) -> str:
         from conformance.reports.check_html import render_html
