@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -124,13 +125,27 @@ def _function_problem(obj: Any) -> str:
     if name == "<lambda>":
         return "a lambda has no name to judge it by: define it with `def` and the suite's name, e.g. def sigmoid(x): ..."
     if name not in _suite_names():
-        return (f"`{name}` is the name of no suite's function ({_names_hint()}); name it as the assignment does, "
-                f"or check a module")
+        return f"`{name}` is the name of no suite's function: name it as the assignment does ({_names_hint()})"
     return ""
 
 
 def _names_hint() -> str:
-    return "; ".join(f"{name}: {', '.join(s.function for s in suite)}" for name, suite in _suites().items())
+    """A few names a student recognises, one per suite; `rnn-conformance list` has them all."""
+    def typical(functions: list[str]) -> str:  # a plain RNN's forward step, where the suite has one
+        return min(functions, key=lambda f: (not f.endswith(("cell_forward", "step_forward")),
+                                             not f.endswith("forward"), not f.startswith("rnn"), f))
+
+    examples = ", ".join(f"{typical([s.function for s in suite])} ({name})" for name, suite in _suites().items())
+    return f"e.g. {examples}; `rnn-conformance list` names them all"
+
+
+def _forcing(text: str) -> str:
+    """--target's advice in check()'s words: ``--suite=dlai|cs231n`` -> ``suite='dlai' (or 'cs231n')``."""
+    def spelled(match: re.Match) -> str:
+        first, *others = match.group(1).split("|")
+        return f"suite={first!r}" + (f" (or {', '.join(map(repr, others))})" if others else "")
+
+    return re.sub(r"--suite=([\w|]+)", spelled, text)
 
 
 def _namespace_of(fns: list[Callable]) -> dict[str, Any]:
@@ -239,14 +254,14 @@ def _check_namespace(namespace: dict[str, Any], file: str | None, suite: str | N
         return failed(f"{called}: profile= must be one of {', '.join(map(repr, profiles()))}, got {profile!r}")
     candidates = _candidates(namespace)
     if not candidates and not suite:
-        return failed(f"{called}: no suite function is defined here ({_names_hint()})")
+        return failed(f"{called}: no suite function is defined here: define one first ({_names_hint()})")
     try:  # detected from every suite function in sight: a lone `lstm_backward` fits three suites
         chosen, reason = _detect(candidates, suite)
     except (ValueError, SpecError) as exc:
         return failed(f"{called}: {exc}")
     except SuiteDetectionError as exc:
         # the same words as --target, with this function's way of forcing a suite
-        return failed(f"{called}: {str(exc).replace('--suite=', 'suite=')}")
+        return failed(f"{called}: {_forcing(str(exc))}")
     contract = _suites()[chosen]
     imported = {} if only or whole else {n: _home(fn) for n, fn in candidates.items()
                                          if n in contract.specs and _home(fn) not in (None, namespace.get("__name__"))}

@@ -145,7 +145,9 @@ def test_a_namespace_without_suite_functions_is_one_line() -> None:
     namespace: dict = {}
     exec("from conformance import check\ndef helper(): pass\nresult = check()", namespace)
     result = namespace["result"]
-    assert str(result).startswith("check(): no suite function is defined here (dlai: ")
+    assert str(result) == ("check(): no suite function is defined here: define one first (e.g. rnn_cell_forward (dlai), "
+                           "rnn_step_forward (cs231n), rnn_forward (torch), rnn (onnx); `rnn-conformance list` names "
+                           "them all)")
     assert "\n" not in str(result)
 
 
@@ -241,3 +243,12 @@ def test_options_out_of_range_are_one_line(correct: dict) -> None:
     assert check(sigmoid, timeout=0).error == "check(sigmoid): timeout= must be a positive number of seconds, got 0"
     assert check(sigmoid, dtype="int8").error == "check(sigmoid): dtype= must be 'float64' or 'float32', got 'int8'"
     assert repr(check(sigmoid)) == str(check(sigmoid))  # a terminal's `>>> check(f)` shows the report
+
+
+def test_a_function_several_suites_define_says_how_to_choose() -> None:
+    namespace: dict = {"__name__": "__main__"}
+    exec("import numpy as np\ndef sigmoid(x):\n    return 0.5 * (1 + np.tanh(0.5 * x))\n", namespace)
+    said = check(namespace["sigmoid"]).error
+    assert said.startswith("check(sigmoid): cannot tell which suite the target implements (dlai: 1 of 10 functions")
+    assert said.endswith("use suite='dlai' (or 'cs231n', 'torch', 'onnx')")
+    assert check(namespace["sigmoid"], suite="cs231n").ok
