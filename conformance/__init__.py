@@ -22,6 +22,7 @@ from typing import Any
 # (PEP 562), so `import conformance` stays cheap: pytest loads the plugin in every run, and a
 # worker's interpreter imports this package too. Everything else is internal by its place.
 _PUBLIC = {
+    "check": "conformance.checking",  # judge functions from a notebook cell: check(), check(f), check(f, strict=True)
     "grade": "conformance.grading.grade",  # grade a class: grade(submissions, out, suite=...)
     "GradeError": "conformance.grading.options",
     "Harness": "conformance.judging.harness",  # judge one target's items without pytest

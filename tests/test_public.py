@@ -27,3 +27,12 @@ def test_importing_the_package_loads_none_of_it() -> None:
     code = "import sys, conformance; print(sorted(m for m in sys.modules if m.startswith('conformance.')))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_check_is_the_function_whatever_was_imported_first() -> None:
+    """`from conformance import check` is the notebook's entry point: the function, even after
+    its module was imported by name."""
+    code = ("import conformance.checking, conformance; from conformance import check; "
+            "print('check' in conformance.__all__, callable(check), check.__module__)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.stdout.strip() == "True True conformance.checking", done.stderr[-500:]
