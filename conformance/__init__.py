@@ -3,7 +3,8 @@
 The package is in layers, each a subpackage that imports only the layers below it (checked by
 tests/test_layout.py), top to bottom:
 
-- ``cli``, ``plugin``: the entry points (the ``rnn-conformance`` command, ``pytest --target``);
+- ``cli``, ``plugin``, ``checking``: the entry points (the ``rnn-conformance`` command,
+  ``pytest --target``, ``check()`` in a notebook cell);
 - ``grading``: one submission, a class, the Dask jobs, Gradescope;
 - ``reports``: what a run writes and prints (JSON, JUnit, CSV, the console, the class report);
 - ``judging``: the harness that judges a target's items, comparison, gradient checks, caches,
@@ -23,6 +24,7 @@ from typing import Any
 # worker's interpreter imports this package too. Everything else is internal by its place.
 _PUBLIC = {
     "check": "conformance.checking",  # judge functions from a notebook cell: check(), check(f), check(f, strict=True)
+    "CheckResult": "conformance.reports.check_result",  # what check() returns: .ok, .functions, HTML and text
     "grade": "conformance.grading.grade",  # grade a class: grade(submissions, out, suite=...)
     "GradeError": "conformance.grading.options",
     "Harness": "conformance.judging.harness",  # judge one target's items without pytest

@@ -6,7 +6,7 @@
     check(f, strict=True)        # raises AssertionError with the report when f does not conform (graders' cells)
 
 Same items (fixture cases, gradient checks), tolerances, diagnosis and warnings as ``pytest --target
---in-process``: the items come from :class:`~conformance.judging.harness.Harness`, which judges them.
+--in-process``: the items come from ``conformance.judging.harness.Harness``, which judges them.
 The target runs in this process (a student checks their own code), and is built from the live
 objects, never re-imported: a function that calls the student's other functions calls their
 current definitions, through its own globals. Nothing is left behind: the caller's namespace is

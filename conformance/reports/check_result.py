@@ -70,7 +70,7 @@ class CheckResult:
             return self.error
         conform = sum(f.ok for f in self.functions.values())
         return (f"rnn-conformance {self.called}: {self.suite} suite, {conform} of {len(self.functions)} functions "
-                f"conform, {self.score:g} of {self.max_score:g} points")
+                f"conform, {self.score:.4g} of {self.max_score:g} points")
 
     def __str__(self) -> str:
         if self.error:
