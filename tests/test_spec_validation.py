@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 from conformance import cli
-from conformance.contract import fixtures
 from conformance.contract.spec import Spec, SpecError, SpecProblem, load_all, load_suite, suite_names
 from conformance.contract.validate import validate
 from trees import Tree, cli_on, edit_fixture, edit_json, set_checksum, spec_tree, tree  # noqa: F401 - fixtures

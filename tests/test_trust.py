@@ -3,7 +3,6 @@ course's staff and never mix two runs, the reference is not a submission, the ha
 warns, and `pytest --target` finishes whatever the target does."""
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess

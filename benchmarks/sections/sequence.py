@@ -15,7 +15,7 @@ import copy
 from collections.abc import Callable
 from types import ModuleType
 
-from conformance.contract import calling, fixtures
+from conformance.contract import calling
 from conformance.contract.cases import CaseRef, hidden_case_id, random_case
 from conformance.contract.recipe import build_inputs
 from conformance.contract.spec import Spec, Suite, load_all

@@ -11,7 +11,6 @@ Never pickle: unpickling what untrusted code produced would run its code.
 from __future__ import annotations
 
 import json
-import math
 import os
 import struct
 from dataclasses import dataclass
