@@ -10,6 +10,7 @@ one small run on a Dask LocalCluster (isolated workers, results as plain data).
 from __future__ import annotations
 
 import csv
+import html
 import json
 import logging
 from pathlib import Path
@@ -135,6 +136,24 @@ def test_report_html_has_a_clusters_section(graded) -> None:
         assert f"data-cluster='{c['id']}'" in page
         assert ", ".join(c["submissions"]) in page
     assert "why: " in page.split("<table class='clusters'>")[1]  # a member's verdict, its why: line
+
+
+def test_the_clusters_section_shows_markup_as_text(tmp_path: Path) -> None:
+    """Names and verdict texts reach the page escaped (grade itself sanitises names: built by hand here)."""
+    from conformance.reports import class_report, clusters, grade_reports
+
+    evil = "<img src=x onerror=alert(1)>"
+    items = [ItemResult("f", "a", "fixture", "fail", f"why: {evil}", 0.0, 1.0, wrong_digest="d1",
+                        wrong_outputs=["dx"])]
+    results = [result(name, list(items)) for name in (evil, "q")]
+    for r in results:
+        r.functions = {"f": {"points": 1.0, "earned": 0.0}}
+    summary = grade_reports.summary_json(results, 2)
+    clusters.add(summary, results)
+    page = class_report.write_report(tmp_path, summary, results).read_text()
+    section = page.split("<table class='clusters'>")[1].split("</table>")[0]
+    assert "<img" not in section
+    assert f"{html.escape(evil)}, q</td>" in section and f"why: {html.escape(evil)}" in section
 
 
 def test_the_digest_stays_out_of_what_a_student_reads(graded) -> None:

@@ -109,7 +109,7 @@ def report_rows(suite_summary: dict[str, Any], results: list[SubmissionResult]) 
         text = next((item.shown for item in member.items if item.name == rep["item"]), "") if member else ""
         lines = text.splitlines()
         if len(lines) > SHOWN_LINES:  # the why: line and the first output's; results.json has the rest
-            text = "\n".join(lines[:SHOWN_LINES] + [f"... ({len(lines) - SHOWN_LINES} more lines)"])
+            text = "\n".join(lines[:SHOWN_LINES] + [f"... ({len(lines) - SHOWN_LINES} more lines in its results.json)"])
         if len(text) > SHOWN_CHARS:
             text = text[:SHOWN_CHARS] + " ..."
         rows.append({**cluster, "shown": text})
