@@ -172,7 +172,7 @@ def test_summary_csv_has_one_row_per_submission_and_a_column_per_function(graded
     rows = read_csv(out)
     header = (out / "summary.csv").read_text().splitlines()[0].split(",")
     assert header == ["submission", "file", "suite", "score", "max_score", *COLUMNS, "status", "matches_reference",
-                      "misconceptions", "message"]
+                      "misconceptions", "clusters", "message"]
     assert [r["submission"] for r in rows] == ["alice", "bob", "carol"]
     for row, result in zip(rows, results):
         assert row["status"] == "graded" and row["suite"] == "dlai"
@@ -207,7 +207,7 @@ def test_a_mixed_class_keeps_its_suites_apart(tmp_path: Path) -> None:
                                                               ("seed003_cs231n", "cs231n", "graded")]
     header = (out / "summary.csv").read_text().splitlines()[0].split(",")
     cs_columns = [f"cs231n.{spec.function}" for spec in CS231N]
-    assert header[5:-4] == COLUMNS + cs_columns
+    assert header[5:-5] == COLUMNS + cs_columns
     assert {"dlai.lstm_backward", "cs231n.lstm_backward", "dlai.sigmoid", "cs231n.sigmoid"} <= set(header)
     alice, seed003 = read_csv(out)
     assert all(alice[c] != "" for c in COLUMNS) and all(alice[c] == "" for c in cs_columns)

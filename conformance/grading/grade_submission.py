@@ -34,7 +34,9 @@ from conformance.judging import reference
 from conformance.judging.harness import GraderOutOfMemory, Harness
 from conformance.judging.scoring import SubmissionResult, error_result, score_items
 from conformance.judging.verdict import ERROR, Verdict
+from conformance.running.fingerprint import code_fingerprint, source_fingerprints
 from conformance.running.isolation import IsolatedTarget
+from conformance.running.notebook import python_source
 from conformance.running.submissions import guess_suite
 from conformance.running.target import (
     SuiteDetectionError,
@@ -131,6 +133,24 @@ def _open(job: dict[str, Any]) -> tuple[Any, str]:
     return load_target(file), IN_PROCESS_LIMITS.format(timeout=job["timeout"])
 
 
+def code_prints(target: Any, file: str, functions: list[str], isolated: bool) -> dict[str, str]:
+    """function -> a fingerprint of its normalised code, for the class's clusters (same code or not).
+    As reference.matches reads them: the function's source in the file, normalised here; else the
+    live function's (computed by the worker when isolated: it only labels a cluster, never grades).
+    Tagged by kind (the two digests of one code differ); short functions have none (fingerprint.MIN_SIZE)."""
+    try:
+        text = python_source(file) if file.endswith(".ipynb") else Path(file).read_text(encoding="utf-8",
+                                                                                       errors="replace")
+    except (OSError, ValueError):
+        text = ""
+    source = source_fingerprints(text)
+    live = (target.fingerprints if isolated  # the worker's; in-process, a module's own `fingerprints` is no report
+            else {name: code_fingerprint(getattr(target, name, None)) for name in functions})
+    prints = {name: f"source:{source[name]}" if name in source else f"code:{live[name]}" if live.get(name) else ""
+              for name in functions}
+    return {name: digest for name, digest in prints.items() if digest}
+
+
 def all_refs(suite: Suite, random_cases: int) -> list[CaseRef]:
     """Every item of a suite, without a target (for results of submissions that never ran)."""
     return Harness(types.ModuleType("not_imported"), suite).items(random_cases)
@@ -194,4 +214,6 @@ def grade_submission(job: dict[str, Any], suites: dict[str, Suite]) -> Submissio
     return SubmissionResult(job["name"], job["source"], job["file"], suite_name, "graded", limits=limits,
                             execution_time=time.perf_counter() - started, output=printed.text(),
                             items=items, functions=functions, reference_matches=copied,
-                            timed_out=dict(harness.timed_out_at), notes=load_notes(harness.module))
+                            timed_out=dict(harness.timed_out_at), notes=load_notes(harness.module),
+                            code_prints=code_prints(target, job["file"], [spec.function for spec in suites[suite_name]],
+                                                    isolate))

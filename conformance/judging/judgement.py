@@ -9,6 +9,7 @@ The target is called only through target_calls.TargetCalls (its forward, its pro
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,27 @@ def mutations(spec: Spec, args: list, inputs: dict[str, np.ndarray]) -> list[str
                                            and np.array_equal(after, before, equal_nan=True)):
                 changed.append(label)
     return changed
+
+
+_OUTPUT_KINDS = ("shape", "dtype", "nonfinite", "value")  # findings about an output's value, not a cache or an input
+
+
+def wrong_digest(findings: list[Finding], named: dict[str, Any] | None) -> str:
+    """blake2b of the outputs ``findings`` call wrong (name, dtype, shape, bytes; by name), or ""
+    when none can be hashed exactly (no output wrong, the return structure wrong, an object array
+    whose bytes are pointers). Equal digests: bit-identical wrong outputs."""
+    names = sorted({f.output for f in findings if f.kind in _OUTPUT_KINDS and named and f.output in named})
+    digest = hashlib.blake2b(digest_size=16)
+    for name in names:
+        try:  # in-process, a target's output may be anything
+            value = np.asarray(named[name])
+        except Exception:  # noqa: BLE001 - not an array: not hashed
+            return ""
+        if value.dtype.hasobject:
+            return ""
+        digest.update(f"{name}|{value.dtype.str}|{value.shape}|".encode())
+        digest.update(np.ascontiguousarray(value).tobytes())
+    return digest.hexdigest() if names else ""
 
 
 def cache_note(spec: Spec) -> str:
@@ -106,7 +128,10 @@ class Judge:
         elif self.diagnosis and (findings or self.calls.warnings):
             verdict.misconceptions = self.explain(spec, "value", inputs, expected, named, findings,
                                                   self.calls.probe(spec))
-        return self.apply_profile(spec, verdict)
+        verdict = self.apply_profile(spec, verdict)
+        if verdict.outcome == FAIL:  # the item's own outputs; its forward's findings are another function's
+            verdict.wrong_digest = wrong_digest([f for f in verdict.findings if any(f is g for g in findings)], named)
+        return verdict
 
     def apply_profile(self, spec: Spec, verdict: Verdict) -> Verdict:
         """Under a lenient profile, the findings its ids cover become warnings; with none left

@@ -41,6 +41,10 @@ class ItemResult:
     time: float = 0.0
     misconceptions: list[str] = field(default_factory=list)  # catalogue ids recognised in this item
     warnings: list[str] = field(default_factory=list)  # the target's numeric warnings (never cost points)
+    # the verdict's digest of its wrong outputs' bytes, and their names: for the class's clusters
+    # (conformance.reports.clusters); never in a student's text
+    wrong_digest: str = ""
+    wrong_outputs: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -70,6 +74,7 @@ class SubmissionResult:
     reference_matches: dict[str, str] = field(default_factory=dict)  # function -> why it is the reference's
     notes: list[str] = field(default_factory=list)  # how the file was loaded (notebook cells, supplied helpers)
     timed_out: dict[str, str] = field(default_factory=dict)  # function -> the item on which a call of it timed out
+    code_prints: dict[str, str] = field(default_factory=dict)  # function -> its normalised code's fingerprint
 
     @property
     def score(self) -> float:
@@ -83,11 +88,11 @@ class SubmissionResult:
         """Builtins only: this crosses from a grading process to the main one. dataclasses.asdict's
         value, built directly (asdict walks and deep-copies every field: ~7 ms for 109 items)."""
         data = dict(vars(self))
-        data["items"] = [{**vars(item), "misconceptions": list(item.misconceptions), "warnings": list(item.warnings)}
-                         for item in self.items]
+        data["items"] = [{**vars(item), "misconceptions": list(item.misconceptions), "warnings": list(item.warnings),
+                          "wrong_outputs": list(item.wrong_outputs)} for item in self.items]
         data["functions"] = {name: dict(points) for name, points in self.functions.items()}
         data["reference_matches"], data["notes"] = dict(self.reference_matches), list(self.notes)
-        data["timed_out"] = dict(self.timed_out)
+        data["timed_out"], data["code_prints"] = dict(self.timed_out), dict(self.code_prints)
         return data
 
     @classmethod
@@ -146,7 +151,8 @@ def score_items(suite: Suite, refs: list[CaseRef], verdicts: list[tuple[Verdict,
         earned_items[ref.function] += earns
         items.append(ItemResult(ref.function, ref.case_id, ref.kind, verdict.outcome, shown,
                                 share if earns else 0.0, share, round(seconds, 6), verdict.ids,
-                                [] if ref.kind == "random" else list(verdict.warnings)))
+                                [] if ref.kind == "random" else list(verdict.warnings),
+                                verdict.wrong_digest, verdict.wrong_outputs if verdict.wrong_digest else []))
     for name, entry in functions.items():
         # points * k / n, not a sum of shares: 3 of 3 items of 1 point is exactly 1.0
         entry["earned"] = entry["points"] * earned_items[name] / counts[name] if counts.get(name) else 0.0

@@ -61,6 +61,9 @@ class Verdict:
     warnings: list[str] = field(default_factory=list)  # the target's numeric warnings, as text
     repro: str = ""  # a command that runs just this item
     details: dict[str, Any] = field(default_factory=dict)  # reference_match, supplied, gradient errors...
+    # blake2b of the wrong outputs' bytes (judgement.wrong_digest): equal only for bit-identical
+    # wrong outputs, so a class's shared mistakes can be grouped. Never rendered: not a student's.
+    wrong_digest: str = ""
 
     @property
     def message(self) -> str:

@@ -163,10 +163,33 @@ def _misconceptions(suite: dict[str, Any]) -> str:
             + "".join(rows) + "</table>")
 
 
+def _clusters(suite: dict[str, Any]) -> str:
+    """Submissions whose wrong outputs are bit-identical (conformance.reports.clusters): one row each."""
+    if not suite["clusters"]:
+        return ("<h3>Shared wrong outputs</h3><p>No two graded submissions return the same wrong outputs "
+                "for a function.</p>")
+    rows = [f"<tr data-cluster='{_e(c['id'])}'><td class='num' data-col='size'>{len(c['submissions'])}</td>"
+            f"<td><code>{_e(c['function'])}</code></td>"
+            f"<td>{_e(', '.join(c['misconceptions']) or '–')}</td>"
+            f"<td data-col='same_code'>{'yes' if c['same_code'] else 'no'}</td>"
+            f"<td class='reason'>{_e(c['statement'])}<details><summary>one member's verdict "
+            f"({_e(c['representative']['submission'])}, {_e(c['representative']['item'])})</summary>"
+            f"<div class='message'>{_e(c['shown'])}</div></details></td>"
+            f"<td data-col='members'>{_e(', '.join(c['submissions']))}</td></tr>" for c in suite["clusters"]]
+    return ("<h3>Shared wrong outputs</h3><p class='note'>Submissions whose wrong outputs of a function are "
+            "identical to the last bit on every item where they are wrong (and that end the same way on the "
+            "others). Same code: the functions are also the same code after normalisation, as the reference "
+            "check compares it (comments, docstrings and formatting ignored; names not). "
+            "These are facts to look at, not a verdict on anyone.</p>"
+            "<table class='clusters'><tr><th scope='col' class='num'>size</th><th scope='col'>function</th>"
+            "<th scope='col'>ids</th><th scope='col'>same code</th><th scope='col'>what they share</th>"
+            "<th scope='col'>members</th></tr>" + "".join(rows) + "</table>")
+
+
 def _suite(suite: dict[str, Any], figures: dict[str, bytes]) -> str:
     svg = {fig: figures[path] for fig, path in suite["figures"].items()}
     parts = [_scores(suite, svg["score_distribution"]), _functions(suite, svg["function_pass_rates"]),
-             _cases(suite, svg["case_pass_rates"]), _misconceptions(suite), _reasons(suite)]
+             _cases(suite, svg["case_pass_rates"]), _misconceptions(suite), _clusters(suite), _reasons(suite)]
     return (f"<section id='suite-{_e(suite['name'])}' data-suite='{_e(suite['name'])}'>"
             f"<h2>{_e(suite['name'])} suite</h2>" + "".join(parts) + "</section>")
 

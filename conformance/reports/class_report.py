@@ -24,7 +24,7 @@ import numpy as np
 from conformance.contract import catalogue
 from conformance.contract.spec import suite_order
 from conformance.judging.scoring import EARNS, ItemResult, SubmissionResult
-from conformance.reports import class_figures, class_html, grade_reports
+from conformance.reports import class_figures, class_html, clusters, grade_reports
 
 REPORT_HTML = "report.html"
 FIGURES_DIR = "report"  # OUT/report/<suite>_<figure>.svg; "report" is a reserved submission name
@@ -113,6 +113,7 @@ def suite_data(name: str, suite_summary: dict[str, Any], summary: dict[str, Any]
         "bins": score_bins(scores, suite_summary["max_score"]),
         "functions": suite_summary["functions"],
         "misconceptions": suite_summary.get("misconceptions", {}),
+        "clusters": clusters.report_rows(suite_summary, results),
         "function_names": functions,
         "case_columns": columns,
         "cases": matrix,

@@ -20,6 +20,7 @@ from typing import Any
 from conformance.contract import catalogue
 from conformance.contract.spec import Suite, suite_order
 from conformance.judging.scoring import EARNS, SubmissionResult
+from conformance.reports import clusters
 from conformance.reports.report import judged
 
 HIDDEN_VISIBILITY = "after_due_date"
@@ -291,8 +292,9 @@ def function_columns(suites: dict[str, Suite], names: list[str]) -> list[tuple[s
             for spec in suites[name]]
 
 
-def summary_csv(results: list[SubmissionResult], suites: dict[str, Suite], suite_names: list[str]) -> str:
-    """One row per submission: score, max_score, points earned per function, status.
+def summary_csv(results: list[SubmissionResult], suites: dict[str, Suite], suite_names: list[str],
+                member_of: dict[str, list[str]] | None = None) -> str:
+    """One row per submission: score, max_score, points earned per function, status, its clusters' ids.
 
     Function columns are always named ``suite.function`` (``<suite>.lstm_backward``), whichever
     suites the class has, so a script can rely on them."""
@@ -300,13 +302,13 @@ def summary_csv(results: list[SubmissionResult], suites: dict[str, Suite], suite
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["submission", "file", "suite", "score", "max_score", *(f"{s}.{f}" for s, f in columns),
-                     "status", "matches_reference", "misconceptions", "message"])
+                     "status", "matches_reference", "misconceptions", "clusters", "message"])
     for r in results:
         cells = [f"{r.functions[f]['earned']:.4g}" if s == r.suite and f in r.functions else "" for s, f in columns]
         message = r.message.splitlines()[0] if r.message else ""
         writer.writerow([r.name, r.file or "", r.suite or "", f"{r.score:.6g}", f"{r.max_score:.6g}",
                          *cells, r.status, " ".join(sorted(r.reference_matches)), " ".join(misconceptions_of(r)),
-                         message])
+                         " ".join((member_of or {}).get(r.name, [])), message])
     return buffer.getvalue()
 
 
@@ -391,6 +393,7 @@ def write_class(out: Path, results: list[SubmissionResult], suites: dict[str, Su
                 suite_names: list[str], expected: int) -> dict[str, Any]:
     """Write summary.csv and summary.json; returns summary.json's dict (the class report's data)."""
     summary = summary_json(results, expected)
-    write_atomic(out / "summary.csv", summary_csv(results, suites, suite_names))
+    member_of = clusters.add(summary, results)  # per suite: submissions with bit-identical wrong outputs
+    write_atomic(out / "summary.csv", summary_csv(results, suites, suite_names, member_of))
     write_atomic(out / "summary.json", json.dumps(summary, indent=2) + "\n")
     return summary
