@@ -218,11 +218,11 @@ def lstm_step_backward(
     da = packing.regroup(dz, "ifgo", read_as if both else GATES, axis=1)
     dWx, dWh = weight_gradient(da, cell.x, right=True), weight_gradient(da, cell.h, right=True)
     swapped = mistake("weights-vs-gradients")
-    dprev_h = input_gradient(da, (dWh if swapped == "dWh" else Wh).T)
+    dprev_h = input_gradient(da, (dWh if swapped in ("dWh", "both") else Wh).T)
     recurrent = mistake("recurrent-weight-gradient")  # dWh from another operand: only then a second product
     if recurrent:
         dWh = weight_gradient(da, input_gradient(da, Wh.T) if recurrent == "dprev_h" else next_h, right=True)
-    return (input_gradient(da, dWx.T if swapped == "dWx" else Wx.T), dprev_h, dprev_c, dWx, dWh,
+    return (input_gradient(da, dWx.T if swapped in ("dWx", "both") else Wx.T), dprev_h, dprev_c, dWx, dWh,
             bias_gradient(da, axis=0, keepdims=False))
 
 

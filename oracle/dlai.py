@@ -292,8 +292,8 @@ def lstm_cell_backward(da_next: np.ndarray, dc_next: np.ndarray, cache: tuple) -
     dW = kernel.weight_gradient(dz, concat.T)  # (4 n_a, n_a + n_x)
     swapped = mistake("weights-vs-gradients")
     W = dW if swapped == "dW" else _packed(parameters, "W")
-    if swapped == "dW-x":  # only dxt's columns (the notebook's expanded form, W[:, n_a:]) from the gradients
-        W = np.concatenate([W[:, :n_a], dW[:, n_a:]], axis=1)
+    if swapped in ("dW-x", "dW-a"):  # one input's columns (the notebook's expanded form, W[:, n_a:]) from dW
+        W = np.concatenate([W[:, :n_a], dW[:, n_a:]] if swapped == "dW-x" else [dW[:, :n_a], W[:, n_a:]], axis=1)
     dconcat = kernel.input_gradient(dz, W).T
     if mistake("concat-order") == "split":  # as if the forward had stacked [xt; a_prev]
         dxt, da_prev = dconcat[:xt.shape[0]], dconcat[xt.shape[0]:]

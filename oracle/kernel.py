@@ -333,7 +333,7 @@ def scan_forward(step: Callable, x: Array, state0: tuple[Array, ...], *args: Any
         *states, cache = step(_step_input(x, t), *fed, *args)
         outputs[t] = {"previous": before[0], "cell-for-hidden": states[-1]}.get(mistake("state-off-by-one"), states[0])
         if cells is not None:
-            cells[t] = before[1] if mistake("state-off-by-one") == "cell-previous" else states[1]
+            cells[t] = {"cell-previous": before[1], "hidden-for-cell": states[0]}.get(mistake("state-off-by-one"), states[1])
         caches.append(cache)
     return Scan(outputs, cells, tuple(states), caches, steps)
 
