@@ -69,8 +69,8 @@ def dsigmoid_from_output(sig_out: np.ndarray) -> np.ndarray:
 def gate_derivative(gate: str, out: np.ndarray, canonical) -> np.ndarray:
     """``canonical(out)`` (dsigmoid_ or dtanh_from_output) for one gate's output; the
     activation-derivative forms "<gate>-missing", "<gate>-other" (the other function's
-    derivative) and "<gate>-linear" (1 - t, the square forgotten) get one gate's derivative wrong,
-    as students do."""
+    derivative), "<gate>-linear" (1 - t, the square forgotten) and "<gate>-reapplied" (the
+    activation applied again to the output) get one gate's derivative wrong, as students do."""
     form = mistake("activation-derivative")
     if not form:
         return canonical(out)
@@ -78,6 +78,8 @@ def gate_derivative(gate: str, out: np.ndarray, canonical) -> np.ndarray:
         return np.ones_like(out)
     if form == f"{gate}-linear":
         return 1.0 - out
+    if form == f"{gate}-reapplied":  # the activation applied again to its own output: 1 - tanh(t)^2
+        return canonical((np.tanh if canonical is dtanh_from_output else sigmoid)(out))
     if form == f"{gate}-other":
         return (dsigmoid_from_output if canonical is dtanh_from_output else dtanh_from_output)(out)
     return canonical(out)
