@@ -149,7 +149,7 @@ class Diagnosis:
                 except Exception:  # noqa: BLE001 - a mistake the oracle cannot reproduce here is no evidence
                     holds = False
                 if holds:
-                    form = rule.get("variant", "as a probe shows")
+                    form = rule.get("name", rule.get("variant", "as a probe shows"))
                     found.append(Misconception(entry.id, entry.hint.replace("{form}", form), _describe(rule)))
                     break
             if found and first_only:
