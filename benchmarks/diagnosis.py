@@ -1,7 +1,7 @@
 """How well and how cheaply the diagnosis explains failures, over the corpus of known mistakes
 (tests/mistakes/: real-looking implementations, one mistake each, written independently of it).
 
-    python benchmarks/diagnosis.py [--random-cases 1] [--json out.json]
+    python benchmarks/diagnosis.py [--random-cases 1] [--json out.json] [--misses]
 
 For every corpus file, every function it breaks (its "shows in" line) that fails: was it given
 the file's id (right), an id the file does not show (wrong), or none. Time: the failing items
@@ -41,11 +41,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--random-cases", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--misses", action="store_true", help="also list each function given no id or a wrong one")
     options = parser.parse_args()
     suites = load_all()
     shares: Counter = Counter()
     by_suite: dict[str, Counter] = {}
     extra, failing_items = 0.0, 0
+    misses: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
         for mutant in mutants():
             module = load_target(str(target(mutant, Path(folder))))
@@ -64,6 +66,8 @@ def main() -> None:
                 wrong = given - {mutant.mistake, *mutant.also}
                 verdict = "wrong" if wrong else "right" if mutant.mistake in given else "none"
                 shares[verdict] += 1
+                if verdict != "right":
+                    misses.append(f"{verdict:<6}{mutant.name}: {function}" + (f" given {sorted(wrong)}" if wrong else ""))
                 by_suite.setdefault(mutant.suite, Counter())[verdict] += 1
         passing = {}
         for suite_name, base in BASES.items():
@@ -94,6 +98,8 @@ def main() -> None:
     for name, run in passing.items():
         print(f"{'correct ' + name + ', diagnosis on/off':<34}{run['ratio']:>8}x  "
               f"({run['on_s']:.3f} s vs {run['off_s']:.3f} s, {run['items']} items)")
+    if options.misses:
+        print("\n".join(["", "functions not given their id:", *misses]))
     if options.json:
         options.json.write_text(json.dumps(figures, indent=1) + "\n")
 

@@ -106,11 +106,11 @@ def rnn_step_backward(dnext_h: Array, cache: _StepCache) -> tuple[Array, Array, 
     """
     cell, Wx, Wh, _ = cache
     x, prev_h, next_h = cell.x, cell.h, cell.h_new
-    da = kernel.rnn_preactivation_gradient(dnext_h, next_h)
+    da = kernel.rnn_preactivation_gradient(dnext_h, next_h, lambda: kernel.preactivation(x, prev_h, cell.params))
     form = mistake("transposed-weight") or mistake("weights-vs-gradients")
     dWx, dWh = weight_gradient(da, x, right=True), weight_gradient(da, prev_h, right=True)
-    dprev_h = input_gradient(da, Wh if form == "dprev_h" else dWh if form == "dWh" else Wh.T)
-    dx = input_gradient(da, dWx.T if mistake("weights-vs-gradients") == "dWx" else Wx.T)
+    dprev_h = input_gradient(da, Wh if form == "dprev_h" else dWh.T if form == "both" else dWh if form == "dWh" else Wh.T)
+    dx = input_gradient(da, dWx.T if mistake("weights-vs-gradients") in ("dWx", "both") else Wx.T)
     recurrent = mistake("recurrent-weight-gradient")  # dWh from another operand: only then a second product
     if recurrent:
         dWh = weight_gradient(da, dprev_h if recurrent == "dprev_h" else next_h, right=True)
@@ -218,11 +218,11 @@ def lstm_step_backward(
     da = packing.regroup(dz, "ifgo", read_as if both else GATES, axis=1)
     dWx, dWh = weight_gradient(da, cell.x, right=True), weight_gradient(da, cell.h, right=True)
     swapped = mistake("weights-vs-gradients")
-    dprev_h = input_gradient(da, (dWh if swapped == "dWh" else Wh).T)
+    dprev_h = input_gradient(da, (dWh if swapped in ("dWh", "both") else Wh).T)
     recurrent = mistake("recurrent-weight-gradient")  # dWh from another operand: only then a second product
     if recurrent:
         dWh = weight_gradient(da, input_gradient(da, Wh.T) if recurrent == "dprev_h" else next_h, right=True)
-    return (input_gradient(da, dWx.T if swapped == "dWx" else Wx.T), dprev_h, dprev_c, dWx, dWh,
+    return (input_gradient(da, dWx.T if swapped in ("dWx", "both") else Wx.T), dprev_h, dprev_c, dWx, dWh,
             bias_gradient(da, axis=0, keepdims=False))
 
 
@@ -289,6 +289,8 @@ def temporal_affine_backward(dout: Array, cache: tuple) -> tuple[Array, Array, A
     N, T, D = x.shape
     if mistake("reshape-order") == "time-major":  # x's rows in (T, N) order against dout's (N, T)
         dw = x.transpose(1, 0, 2).reshape(N * T, D).T @ dout.reshape(N * T, -1)
+    elif mistake("reshape-order") == "reshape-for-transpose":  # x.reshape(D, N * T) taken for x_flat.T
+        dw = x.reshape(D, N * T) @ dout.reshape(N * T, -1)
     else:
         dw = x.reshape(N * T, D).T @ dout.reshape(N * T, -1)
     if mistake("reshape-order") == "column-major":  # dout.reshape(M, N * T) taken for its transpose
@@ -326,12 +328,14 @@ def temporal_softmax_loss(x: Array, y: Array, mask: Array, verbose: bool = False
     ignored = mistake("mask-ignored")  # all, loss or dx
     loss_mask = np.ones_like(mask) if ignored in ("all", "loss") else mask
     dx_mask = np.ones_like(mask) if ignored in ("all", "dx") else mask
-    divisor = {"NT": N * T, "mask-count": np.sum(mask), "none": 1}.get(mistake("loss-normalisation"), N)
+    normalised = mistake("loss-normalisation")
+    divisor = {"NT": N * T, "mask-count": np.sum(mask), "none": 1, "T": T}.get(normalised, N)
+    loss_divisor = N * T if normalised == "loss-NT" else divisor  # np.mean for the loss, dx by N
     dx = np.exp(log_probs)
     np.put_along_axis(dx, y[..., None], np.take_along_axis(dx, y[..., None], axis=-1) - 1.0, axis=-1)
     if mistake("dtype") == "floor-division":  # loss // N, dx //= N
         return float(-np.sum(loss_mask * picked) // divisor), (dx * dx_mask[..., None]) // divisor
-    loss = -np.sum(loss_mask * picked) / divisor
+    loss = -np.sum(loss_mask * picked) / loss_divisor
     dx *= dx_mask[..., None] / divisor
     if verbose:
         print("dx:", dx.shape)

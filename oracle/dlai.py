@@ -183,11 +183,13 @@ def rnn_cell_backward(da_next: np.ndarray, cache: tuple) -> Gradients:
     dWaa (n_a, n_a), dba (n_a, 1)}.
     """
     a_next, a_prev, xt, parameters = cache
-    dz = kernel.rnn_preactivation_gradient(da_next, a_next)  # elementwise: any layout
+    dz = kernel.rnn_preactivation_gradient(da_next, a_next, lambda: kernel.preactivation(  # elementwise: any layout
+        xt.T, a_prev.T, kernel.Params(parameters["Wax"], parameters["Waa"], _bias(parameters, "ba"), 0.0)).T)
     dWax = kernel.weight_gradient(dz.T, xt.T)
     form = mistake("transposed-weight") or mistake("weights-vs-gradients")
-    Waa = {"da_prev": parameters["Waa"].T, "dWaa": kernel.weight_gradient(dz.T, a_prev.T)}.get(form, parameters["Waa"])
-    Wax = dWax if mistake("weights-vs-gradients") == "dWax" else parameters["Wax"]
+    Waa = {"da_prev": parameters["Waa"].T, "dWaa": kernel.weight_gradient(dz.T, a_prev.T),
+           "both": kernel.weight_gradient(dz.T, a_prev.T)}.get(form, parameters["Waa"])
+    Wax = dWax if mistake("weights-vs-gradients") in ("dWax", "both") else parameters["Wax"]
     da_prev = kernel.input_gradient(dz.T, Waa).T
     # a_prev, not da_prev: seed 004's published 1.047 used da_prev
     recurrent = {"da_prev": da_prev, "a_next": a_next}.get(mistake("recurrent-weight-gradient"), a_prev)
@@ -288,7 +290,11 @@ def lstm_cell_backward(da_next: np.ndarray, dc_next: np.ndarray, cache: tuple) -
     dz, dc_prev = kernel.lstm_preactivation_gradient(da_next.T, dc_next.T, step, NAMES)  # (m, 4 n_a), (m, n_a)
     concat = _concat(a_next if mistake("recurrent-weight-gradient") == "a_next" else a_prev, xt, "backward")
     dW = kernel.weight_gradient(dz, concat.T)  # (4 n_a, n_a + n_x)
-    dconcat = kernel.input_gradient(dz, dW if mistake("weights-vs-gradients") == "dW" else _packed(parameters, "W")).T
+    swapped = mistake("weights-vs-gradients")
+    W = dW if swapped == "dW" else _packed(parameters, "W")
+    if swapped in ("dW-x", "dW-a"):  # one input's columns (the notebook's expanded form, W[:, n_a:]) from dW
+        W = np.concatenate([W[:, :n_a], dW[:, n_a:]] if swapped == "dW-x" else [dW[:, :n_a], W[:, n_a:]], axis=1)
+    dconcat = kernel.input_gradient(dz, W).T
     if mistake("concat-order") == "split":  # as if the forward had stacked [xt; a_prev]
         dxt, da_prev = dconcat[:xt.shape[0]], dconcat[xt.shape[0]:]
     else:

@@ -150,8 +150,13 @@ def activation(gate: str, z: Array, canonical: Callable, names: dict[str, str] =
     name = names.get(gate, gate)
     if mistake("missing-activation") == name:
         return z
-    if mistake("wrong-activation") == name:
+    wrong = mistake("wrong-activation")
+    if wrong == name:
         return sigmoid(z) if canonical is np.tanh else np.tanh(z)
+    if wrong == f"{name}-relu":
+        return np.maximum(z, 0.0)
+    if wrong == f"{name}-after-sigmoid":  # sigmoid over the whole gate block, then this gate's own on top
+        return canonical(sigmoid(z))
     return canonical(z)
 
 
@@ -169,14 +174,17 @@ def rnn_cell_forward(x: Array, h: Array, params: Params, names: dict[str, str] =
     return h_new, RNNCache(x, h, params, h_new)
 
 
-def rnn_preactivation_gradient(dh_new: Array, h_new: Array) -> Array:
-    """dL/dz of h' = tanh(z), given dL/dh' (N, H) and h' (N, H)."""
+def rnn_preactivation_gradient(dh_new: Array, h_new: Array, z: Callable[[], Array] | None = None) -> Array:
+    """dL/dz of h' = tanh(z), given dL/dh' (N, H) and h' (N, H). ``z()`` recomputes z, for the
+    activation-derivative form "tanh-preactivation" (1 - z^2: the output's formula on the input)."""
+    if z is not None and mistake("activation-derivative") == "tanh-preactivation":
+        return dh_new * (1.0 - z()**2)
     return dh_new * dtanh_from_output(h_new)
 
 
 def rnn_cell_backward(dh_new: Array, cache: RNNCache) -> tuple[Array, Array, Params]:
     """Given dL/dh' (N, H): dx (N, D), dh (N, H), and the Params of gradients."""
-    dz = rnn_preactivation_gradient(dh_new, cache.h_new)
+    dz = rnn_preactivation_gradient(dh_new, cache.h_new, lambda: preactivation(cache.x, cache.h, cache.params))
     dx, dw_x, db_x = _affine_backward(dz, cache.x, cache.params.w_x)
     dh, dw_h, db_h = _affine_backward(dz, cache.h, cache.params.w_h)
     return dx, dh, Params(dw_x, dw_h, db_x, db_h)
@@ -210,7 +218,10 @@ def lstm_preactivation_gradient(dh_new: Array, dc_new: Array, cache: LSTMCache,
 
     def slope(gate: str, out: Array, canonical: Callable) -> Array:
         return gate_derivative(names.get(gate, gate), out, canonical)
-    dc = dc_new + dh_new * o * slope("c_out", tanh_c, dtanh_from_output)  # all that reaches c'
+    if mistake("activation-derivative") == "c_out-preactivation":  # 1 - c'^2 for tanh(c')'s slope
+        dc = dc_new + dh_new * o * (1.0 - (f * c + i * g)**2)
+    else:
+        dc = dc_new + dh_new * o * slope("c_out", tanh_c, dtanh_from_output)  # all that reaches c'
     form = mistake("forget-gate-factor")  # f * c + i * g computed only when that form is on
     forget_factor = 1.0 if form == "no-c_prev" else f * c + i * g if form == "c_next" else c
     dz = np.concatenate([
@@ -299,7 +310,7 @@ def _step_state(initial: Array, carried_state: Array) -> Array:
     form = mistake("wrong-step-input")
     if form == "initial-every-step":
         return initial
-    if form == "initial-ignored" and carried_state is initial:
+    if form == "zeros-every-step" or (form == "initial-ignored" and carried_state is initial):
         return np.zeros_like(initial)
     return carried_state
 
@@ -317,10 +328,12 @@ def scan_forward(step: Callable, x: Array, state0: tuple[Array, ...], *args: Any
         before = states
         fed = (_step_state(state0[0], states[0]),
                *((state0[1] if mistake("state-not-carried") == "cell" else states[1],) if cells is not None else ()))
+        if len(fed) == 2 and mistake("wrong-step-input") == "states-swapped":  # step(x, c, h): LSTM only
+            fed = fed[::-1]
         *states, cache = step(_step_input(x, t), *fed, *args)
         outputs[t] = {"previous": before[0], "cell-for-hidden": states[-1]}.get(mistake("state-off-by-one"), states[0])
         if cells is not None:
-            cells[t] = before[1] if mistake("state-off-by-one") == "cell-previous" else states[1]
+            cells[t] = {"cell-previous": before[1], "hidden-for-cell": states[0]}.get(mistake("state-off-by-one"), states[1])
         caches.append(cache)
     return Scan(outputs, cells, tuple(states), caches, steps)
 

@@ -68,11 +68,18 @@ def dsigmoid_from_output(sig_out: np.ndarray) -> np.ndarray:
 
 def gate_derivative(gate: str, out: np.ndarray, canonical) -> np.ndarray:
     """``canonical(out)`` (dsigmoid_ or dtanh_from_output) for one gate's output; the
-    activation-derivative forms "<gate>-missing" and "<gate>-other" (the other function's
-    derivative) get one gate's derivative wrong, as students do."""
+    activation-derivative forms "<gate>-missing", "<gate>-other" (the other function's
+    derivative), "<gate>-linear" (1 - t, the square forgotten) and "<gate>-reapplied" (the
+    activation applied again to the output) get one gate's derivative wrong, as students do."""
     form = mistake("activation-derivative")
+    if not form:
+        return canonical(out)
     if form == f"{gate}-missing":
         return np.ones_like(out)
+    if form == f"{gate}-linear":
+        return 1.0 - out
+    if form == f"{gate}-reapplied":  # the activation applied again to its own output: 1 - tanh(t)^2
+        return canonical((np.tanh if canonical is dtanh_from_output else sigmoid)(out))
     if form == f"{gate}-other":
         return (dsigmoid_from_output if canonical is dtanh_from_output else dtanh_from_output)(out)
     return canonical(out)
@@ -89,4 +96,6 @@ def bias_gradient(d: np.ndarray, axis: int | tuple[int, ...], keepdims: bool = T
         return np.sum(d, axis=0 if axis == 1 else 1, keepdims=keepdims)
     if form == "first-axis-only" and isinstance(axis, tuple):
         return np.sum(d, axis=axis[0], keepdims=keepdims)
+    if form == "all":  # np.sum(d): a scalar, which a running total then broadcasts
+        return np.sum(d)
     return np.sum(d, axis=axis, keepdims=keepdims)

@@ -174,3 +174,11 @@ def test_the_common_lstm_backward_bug_is_explained_first(tmp_path: Path) -> None
     message = harness.run(CaseRef("lstm_backward", "random_a", "fixture")).message
     assert message.startswith("why: the gradient flowing back through time is dropped"), message
     assert message.splitlines()[0].endswith("[gradient-not-carried]")
+
+
+def test_a_forms_hint_names_what_the_student_wrote(tmp_path: Path) -> None:
+    """A switch's key (h-relu) is no name for a student: the hint says which activation is wrong."""
+    mutant = next(m for m in CORPUS if m.name == "cs231n/wrong_activation__rnn_relu")
+    harness = Harness(load_target(str(target(mutant, tmp_path))), SUITES["cs231n"])
+    message = harness.run(CaseRef("rnn_step_forward", "random_a", "fixture")).message
+    assert message.startswith("why: `h` has the wrong nonlinearity:"), message

@@ -127,7 +127,10 @@ class Diagnosis:
         # explained this function's other items are tried first: one student, one mistake.
         recent = self._reproduced.get(function, [])
         ordered = sorted(entries, key=lambda e: recent.index(e.id) if e.id in recent else len(recent))
-        found = self._tier(ordered, evidence, lambda rule: "variant" in rule, first_only=True)
+        found = self._tier(ordered, evidence, _is_variant, first_only=True)
+        if found and found[0].id not in recent and self._tier(
+                [e for e in entries if e.id != found[0].id], evidence, _is_variant, first_only=True):
+            found = []  # two mistakes give these numbers (a ReLU where every z > 0 is no activation): neither is proven
         if found:
             self._reproduced[function] = [found[0].id] + [i for i in recent if i != found[0].id]
         found += self._tier(entries, evidence, lambda rule: ("finding" in rule or "warning" in rule) and not (
@@ -146,7 +149,7 @@ class Diagnosis:
                 except Exception:  # noqa: BLE001 - a mistake the oracle cannot reproduce here is no evidence
                     holds = False
                 if holds:
-                    form = rule.get("variant", "as a probe shows")
+                    form = rule.get("name", rule.get("variant", "as a probe shows"))
                     found.append(Misconception(entry.id, entry.hint.replace("{form}", form), _describe(rule)))
                     break
             if found and first_only:
@@ -248,6 +251,10 @@ class Diagnosis:
         if not caches.cache_problems(spec, self.suite, variant[name], right, MATCH_RTOL, MATCH_ATOL):
             return False  # the mistake leaves the cache as it should be: no evidence
         return not caches.cache_problems(spec, self.suite, ev.got.get(name), variant[name], MATCH_RTOL, MATCH_ATOL)
+
+
+def _is_variant(rule: Mapping[str, Any]) -> bool:
+    return "variant" in rule
 
 
 def _gradient_dropped_across_time(diagnosis: Diagnosis, ev: Evidence) -> bool:
