@@ -8,7 +8,7 @@ run (plan()), an isolated target is asked for a function's plain items in one re
 
 ``Harness`` coordinates; each step is a module of its own: planning.py (which items, in
 which order), target_calls.py (every call of the target), judgement.py (a result's verdict),
-gradcheck_item.py (the gradient-check item). It keeps what lasts across items: the plan and
+gradients/item.py (the gradient-check item). It keeps what lasts across items: the plan and
 the functions that timed out.
 """
 
@@ -26,7 +26,7 @@ from conformance.contract.cases import CaseRef, load_inputs_and_expected
 from conformance.contract.spec import Spec, Suite
 from conformance.judging import caches, planning
 from conformance.judging.diagnose import Diagnosis
-from conformance.judging.gradcheck_item import GRADCHECK_DIRECTIONS, judge_gradients
+from conformance.judging.gradients.item import GRADCHECK_DIRECTIONS, judge_gradients
 from conformance.judging.judgement import Judge, cache_note
 from conformance.judging.target_calls import Abort, GraderOutOfMemory, TargetCalls, cast
 from conformance.judging.verdict import ERROR, FAIL, SKIP, Verdict
