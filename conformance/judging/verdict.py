@@ -61,6 +61,7 @@ class Verdict:
     warnings: list[str] = field(default_factory=list)  # the target's numeric warnings, as text
     repro: str = ""  # a command that runs just this item
     details: dict[str, Any] = field(default_factory=dict)  # reference_match, supplied, gradient errors...
+    smallest: Any = None  # a failing function's smallest failing case (shrinking.Smallest), on its first item
 
     @property
     def message(self) -> str:
@@ -81,14 +82,15 @@ class Verdict:
 
 
 def render(verdict: Verdict) -> str:
-    """The verdict as a student reads it: why (when a known mistake was recognised), what is
-    wrong, the warnings, and how to rerun it."""
+    """The verdict as a student reads it: why (when a known mistake was recognised), the smallest
+    failing case, what is wrong, the warnings, and how to rerun it."""
     lines = [verdict.note] if verdict.note else []
     if verdict.outcome == PASS:  # passed with a warning: the warning first, then what it means
         lines += ["passed, but your code warned: " + "; ".join(verdict.warnings)] if verdict.warnings else []
         lines += [f"why it warned: {m.hint} [{m.id}]" for m in verdict.misconceptions]
     else:
         lines += [f"why: {m.hint} [{m.id}]" for m in verdict.misconceptions]  # first: a student reads the top
+        lines += verdict.smallest.lines() if verdict.smallest is not None else []
     lines += [f.line() for f in verdict.findings if f.kind != "warning"]
     if verdict.warnings and verdict.outcome != PASS:
         lines.append("note: your code warned: " + "; ".join(verdict.warnings))

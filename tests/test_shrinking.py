@@ -1,0 +1,132 @@
+"""The smallest failing case (conformance/judging/shrinking.py), on real-looking bugs: a failing
+function's visible case shrunk while the target fails the same way, never a hidden case, within
+its budget, shown after the ``why:`` line and in the --conformance-report JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy  # noqa: F401 - imported here so pytester's in-process runs never re-import it
+import pytest
+
+import conformance.judging.harness  # noqa: F401 - likewise
+from conformance.contract.cases import CaseRef
+from conformance.contract.recipe import build_inputs
+from conformance.contract.spec import load_suite
+from conformance.judging.harness import Harness
+from conformance.judging.shrinking import signature
+from conformance.running.target import load_target
+
+pytest_plugins = ["pytester"]
+
+ROOT = Path(__file__).resolve().parents[1]
+MISTAKES = ROOT / "tests" / "mistakes" / "dlai"
+TARGETS = ROOT / "tests" / "targets"
+MY_RNN = ROOT / "examples" / "my_rnn.py"
+
+# A student who wrote the notebook's test shape into the loops (3 x 4: sigmoid's random_small) and
+# slipped a sign: wrong at that shape, and at any smaller one it raises instead (fails differently).
+HARD_CODED = '''
+import numpy as np
+
+def sigmoid(x):
+    s = np.zeros((3, 4))
+    for i in range(3):
+        for j in range(4):
+            s[i, j] = 1 / (1 + np.exp(x[i, j]))
+    return s
+'''
+
+
+@pytest.fixture(scope="module")
+def dlai():
+    return load_suite("dlai")
+
+
+def _harness(dlai, file: Path, **kwargs) -> Harness:
+    return Harness(load_target(str(file)), dlai, **kwargs)
+
+
+def _mistake(name: str, folder: Path) -> Path:
+    """A corpus mistake as it is judged: the correct module with the student's function over it."""
+    path = folder / f"{name}.py"
+    path.write_text((TARGETS / "_correct_dlai.py").read_text() + "\n\n" + (MISTAKES / f"{name}.py").read_text())
+    return path
+
+
+def test_shrinks_until_no_single_dim_can_drop(dlai, tmp_path):
+    # Waa.T in the forward: wrong only when Waa is not symmetric, so n_a cannot drop below 2.
+    harness = _harness(dlai, _mistake("transposed_weight__waa_transposed_forward", tmp_path))
+    verdict = harness.run(CaseRef("rnn_cell_forward", "published", "fixture"))
+    smallest = verdict.smallest
+    assert verdict.outcome == "fail" and smallest is not None and smallest.complete and smallest.shrunk
+    spec = dlai.specs["rnn_cell_forward"]
+    case = next(c for c in spec.cases if c["id"] == "published")
+    assert all(smallest.dims[s] <= case["dims"][s] for s in case["dims"])
+    # n_a: the bug needs a square Waa that is not symmetric; n_y: with one class softmax is 1
+    # whatever a_next is, so yt_pred would be right (another failure: a_next alone wrong)
+    assert smallest.dims == {"n_x": 1, "n_a": 2, "n_y": 2, "m": 1}
+    want = signature(verdict)
+    dropped = 0
+    for sym, value in smallest.dims.items():
+        if value - 1 >= spec.data["dims"][sym]["min"]:
+            dropped += 1
+            judged, _, _ = harness.judge_inputs(spec, build_inputs(spec, case, {**smallest.dims, sym: value - 1}))
+            assert signature(judged) != want, f"{sym}={value - 1} still fails the same way"
+    assert dropped  # not a vacuous check: some dim sits above its minimum
+    text = verdict.message.splitlines()
+    why = next(i for i, line in enumerate(text) if line.startswith("why: "))
+    assert text[why + 1].startswith("smallest failing case (n_x=1, n_a=2, n_y=2, m=1; shrunk from published")
+    assert any(line.strip().startswith("a_prev = np.array([[") for line in text)
+    assert "a_next: expected np.array(" in verdict.message
+
+
+def test_a_case_that_stops_failing_when_shrunk_stays_at_its_size(dlai, tmp_path):
+    target = tmp_path / "hard_coded.py"
+    target.write_text(HARD_CODED)
+    harness = _harness(dlai, target)
+    verdict = harness.run(CaseRef("sigmoid", "random_small", "fixture"))
+    smallest = verdict.smallest
+    assert verdict.outcome == "fail" and smallest is not None
+    assert smallest.dims == smallest.original == {"n_a": 3, "m": 4} and not smallest.shrunk
+    assert smallest.attempts > 1  # smaller cases were tried, and raised
+    assert "smallest failing case: random_small itself (n_a=3, m=4)" in verdict.message
+
+
+def test_hidden_cases_are_never_shrunk_nor_printed(dlai):
+    # memorised.py returns the published values for the cases it knows: only hidden cases fail
+    harness = _harness(dlai, TARGETS / "memorised.py")
+    verdict = harness.run(CaseRef("softmax", "hidden_1", "random"))
+    assert verdict.outcome == "fail" and verdict.smallest is None
+    assert "smallest failing case" not in verdict.message and "np.array(" not in verdict.message
+
+
+def test_shrinking_stops_at_its_budget(dlai, tmp_path):
+    harness = _harness(dlai, _mistake("transposed_weight__waa_transposed_forward", tmp_path), shrink_budget=0)
+    verdict = harness.run(CaseRef("rnn_cell_forward", "published", "fixture"))
+    assert verdict.outcome == "fail" and verdict.smallest is None  # 0: not looked for
+    harness.shrink_budget = 2.5
+    ticks = iter(range(1000))
+    smallest = harness.smallest(CaseRef("rnn_cell_forward", "published", "fixture"), verdict,
+                                clock=lambda: float(next(ticks)))  # a second per look at the clock
+    assert smallest is not None and not smallest.complete
+    assert smallest.attempts == 3  # the case itself, then two smaller ones before the budget ran out
+    assert "[shrinking stopped at its time budget]" in smallest.lines()[0]
+
+
+@pytest.mark.parametrize("isolation", [["--in-process"], []])
+def test_report_has_the_smallest_case_of_each_failing_function(pytester, isolation):
+    args = [f"--target={MY_RNN}", "--conformance-report=report.json", "-p", "no:cacheprovider",
+            "-k", "rnn_cell_backward and (published or random_a) or softmax and large_logits", *isolation]
+    result = pytester.runpytest_subprocess(*args)
+    assert result.ret == 1
+    functions = json.loads((pytester.path / "report.json").read_text())["functions"]
+    cell = functions["rnn_cell_backward"]["smallest"]
+    assert cell["case"] == "published" and cell["dims"] == {"n_x": 1, "n_a": 1, "n_y": 1, "m": 1}
+    assert cell["original_dims"] == {"n_x": 3, "n_a": 5, "n_y": 2, "m": 10}
+    assert list(cell["expected"]) == ["dWaa"] and cell["rerun"].startswith(f"pytest --target={MY_RNN} ")
+    soft = functions["softmax"]["smallest"]  # whole-array max: one column alone is right, so m stays 2
+    assert soft["dims"] == {"n_y": 1, "m": 2} and soft["original_dims"]["m"] >= 2
+    assert functions["sigmoid"]["smallest"] is None
+    assert "smallest failing case (n_x=1, n_a=1, n_y=1, m=1; shrunk from published" in result.stdout.str()
