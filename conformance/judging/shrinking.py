@@ -60,7 +60,8 @@ class Smallest:
                 "got": {k: literal(v) for k, v in self.got.items()}, "call": self.call, "rerun": self.rerun}
 
     def lines(self) -> list[str]:
-        """The case as a student pastes it into a cell: dims, inputs, the call, expected and got."""
+        """The case as a student pastes it into a cell: dims, inputs, the call, expected and got
+        (the verdict's own last line reruns it: the item shows this case again)."""
         dims = ", ".join(f"{k}={v}" for k, v in self.dims.items())
         if self.shrunk:
             head = f"smallest failing case ({dims}; shrunk from {self.case}: " + \
@@ -74,7 +75,6 @@ class Smallest:
         lines += [f"    {self.call}"] if self.call else []
         for k, v in self.expected.items():
             lines.append(f"    # {k}: expected {literal(v)}, got {literal(self.got[k]) if k in self.got else '(none)'}")
-        lines += [f"rerun it: {self.rerun}"] if self.rerun else []
         return lines
 
 
