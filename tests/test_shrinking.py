@@ -130,3 +130,34 @@ def test_report_has_the_smallest_case_of_each_failing_function(pytester, isolati
     assert soft["dims"] == {"n_y": 1, "m": 2} and soft["original_dims"]["m"] >= 2
     assert functions["sigmoid"]["smallest"] is None
     assert "smallest failing case (n_x=1, n_a=1, n_y=1, m=1; shrunk from published" in result.stdout.str()
+
+
+# Right at the case's size, wrong in sign, and endless on anything smaller (a loop whose end is
+# written for the case's shape): shrinking must give up at the first hang, not wait out each one.
+HANGS_WHEN_SMALL = '''
+import time
+import numpy as np
+
+def sigmoid(x):
+    if x.size < 12:
+        time.sleep(60)
+    return 1 / (1 + np.exp(x))
+'''
+
+
+def test_shrinking_stops_when_a_smaller_case_hangs_the_worker(dlai, tmp_path):
+    from conformance.running.isolation import IsolatedTarget
+
+    file = tmp_path / "hangs.py"
+    file.write_text(HANGS_WHEN_SMALL)
+    target = IsolatedTarget(str(file), timeout=0.5, memory_mb=1024)
+    try:
+        harness = Harness(target, dlai, shrink_budget=30)  # a budget the hangs alone would spend
+        verdict = harness.run(CaseRef("sigmoid", "random_small", "fixture"))
+    finally:
+        target.close()
+    smallest = verdict.smallest
+    assert verdict.outcome == "fail" and smallest is not None and not smallest.shrunk
+    assert (smallest.attempts, smallest.complete, smallest.stopped) == (2, False, "worker")
+    assert "smallest failing case: random_small itself (n_a=3, m=4) [shrinking stopped: a smaller case hung" \
+        in verdict.message

@@ -38,7 +38,8 @@ def signature(verdict: Verdict) -> tuple:
 @dataclass
 class Smallest:
     """The smallest case found. shrunk: False when no smaller case fails the same way (it is
-    the original case). complete: False when the budget ran out before no dim could drop."""
+    the original case). complete: False when shrinking stopped early: the budget ran out, or a
+    smaller case hung or killed the worker (never waited out twice)."""
 
     case: str
     dims: dict[str, int]
@@ -51,10 +52,11 @@ class Smallest:
     shrunk: bool
     rerun: str = ""
     call: str = ""  # how the function is called on ``inputs``, as a student writes it
+    stopped: str = ""  # why shrinking stopped early (complete False): "time budget", "worker"
 
     def as_json(self) -> dict[str, Any]:
         return {"case": self.case, "dims": dict(self.dims), "original_dims": dict(self.original),
-                "shrunk": self.shrunk, "complete": self.complete, "attempts": self.attempts,
+                "shrunk": self.shrunk, "complete": self.complete, "stopped": self.stopped, "attempts": self.attempts,
                 "inputs": {k: literal(v) for k, v in self.inputs.items()},
                 "expected": {k: literal(v) for k, v in self.expected.items()},
                 "got": {k: literal(v) for k, v in self.got.items()}, "call": self.call, "rerun": self.rerun}
@@ -67,9 +69,11 @@ class Smallest:
             head = f"smallest failing case ({dims}; shrunk from {self.case}: " + \
                    ", ".join(f"{k}={v}" for k, v in self.original.items()) + ")"
         else:
-            head = f"smallest failing case: {self.case} itself ({dims}); no smaller case fails the same way"
+            head = f"smallest failing case: {self.case} itself ({dims})" + \
+                   ("; no smaller case fails the same way" if self.complete else "")
         if not self.complete:
-            head += " [shrinking stopped at its time budget]"
+            head += {"worker": " [shrinking stopped: a smaller case hung or ended the worker]"}.get(
+                self.stopped, " [shrinking stopped at its time budget]")
         lines = [head, "    import numpy as np"]
         lines += [f"    {name} = {text}" for name, text in _assigned(self.inputs)]
         lines += [f"    {self.call}"] if self.call else []
@@ -90,7 +94,8 @@ def literal(value: Any) -> str:
     if value.size > MAX_PRINTED:
         return f"<array of shape {value.shape}: too large to print>"
     body = np.array2string(value, separator=", ", precision=8, threshold=MAX_PRINTED + 1, max_line_width=10**6)
-    return f"np.array({body}{'' if value.dtype.kind == 'f' else f', dtype=np.{value.dtype.name}'})"
+    dtype = {"f": "", "b": ", dtype=bool"}.get(value.dtype.kind, f", dtype=np.{value.dtype.name}")
+    return f"np.array({body}{dtype})"
 
 
 def _assigned(inputs: Mapping[str, np.ndarray]) -> list[tuple[str, str]]:
@@ -165,6 +170,7 @@ class Shrinker:
     budget_s: float = DEFAULT_BUDGET_S
     clock: Callable[[], float] = time.perf_counter
     attempts: int = field(default=0, init=False)
+    stopped: str = field(default="", init=False)
 
     def _try(self, case: Mapping, dims: Mapping[str, int]) -> tuple[dict[str, np.ndarray], Judged] | None:
         try:
@@ -190,9 +196,12 @@ class Shrinker:
             improved = False
             for cand in candidates(best_dims, bounds):
                 if self.clock() - start >= self.budget_s:
-                    complete = False
+                    complete, self.stopped = False, "time budget"
                     break
                 tried = self._try(case, cand)
+                if tried is not None and tried[1][0].exit:  # hung or killed its worker: not worth another
+                    complete, self.stopped = False, "worker"
+                    break
                 if tried is not None and signature(tried[1][0]) == want:
                     best, best_dims, improved = tried, cand, True
                     break
@@ -201,4 +210,4 @@ class Shrinker:
         return Smallest(case["id"], best_dims, original, inputs,
                         {k: expected[k] for k in wrong if k in expected},
                         {k: got[k] for k in wrong if got and k in got}, self.attempts, complete,
-                        best_dims != original, call=call_text(self.spec))
+                        best_dims != original, call=call_text(self.spec), stopped=self.stopped)
