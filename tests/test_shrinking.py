@@ -161,3 +161,14 @@ def test_shrinking_stops_when_a_smaller_case_hangs_the_worker(dlai, tmp_path):
     assert (smallest.attempts, smallest.complete, smallest.stopped) == (2, False, "worker")
     assert "smallest failing case: random_small itself (n_a=3, m=4) [shrinking stopped: a smaller case hung" \
         in verdict.message
+
+
+def test_the_first_failing_case_is_shrunk_whichever_items_run_first(dlai):
+    # as under xdist or -k: this process sees random_a before published (which fails too, earlier
+    # in the spec): the smallest case shown is published's, so every run shows the same one
+    harness = _harness(dlai, MY_RNN)
+    later = harness.run(CaseRef("rnn_cell_backward", "random_a", "fixture"))
+    first = harness.run(CaseRef("rnn_cell_backward", "published", "fixture"))
+    assert later.outcome == first.outcome == "fail"
+    assert later.smallest is None and "smallest failing case" not in later.message
+    assert first.smallest is not None and first.smallest.case == "published"

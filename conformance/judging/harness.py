@@ -83,7 +83,9 @@ class Harness:
         self._judge = Judge(suite, self._calls, dtype, self.diagnosis, warn_only)
         self._manifest = fixtures.load_manifest()
         self.shrink_budget = shrink_budget
-        self._shrunk: set[str] = set()  # functions whose smallest failing case was looked for: once each
+        # function -> visible case -> whether it failed with wrong outputs (the items this process judged)
+        self._case_failed: dict[str, dict[str, bool]] = {}
+        self._shrink_case: dict[str, str] = {}  # function -> the case whose smallest case is shown
         # which outputs are caches: a target that runs elsewhere keeps those there, as handles
         module.cache_positions = {spec.function: [i for i, o in enumerate(spec.outputs_with_cache) if o["kind"] == "cache"]
                                   for spec in suite if spec.returns["kind"] == "tuple"}
@@ -140,11 +142,36 @@ class Harness:
         if verdict.timeout:
             self.note_timeout(verdict.culprit or ref.function, ref)
         verdict.warnings = list(self._calls.warnings)
-        if (self.shrink_budget > 0 and verdict.outcome == FAIL and verdict.wrong_outputs and ref.kind == "fixture"
-                and ref.function not in self._shrunk):  # a visible case only: a hidden input is never printed
-            self._shrunk.add(ref.function)
-            verdict.smallest = self.smallest(ref, verdict)
+        if self.shrink_budget > 0 and ref.kind == "fixture":  # a visible case only: a hidden input is never printed
+            failed = verdict.outcome == FAIL and bool(verdict.wrong_outputs)
+            self._case_failed.setdefault(ref.function, {})[ref.case_id] = failed
+            if failed and self._first_failing(ref) == ref.case_id:
+                verdict.smallest = self.smallest(ref, verdict)
         return verdict
+
+    def _first_failing(self, ref: CaseRef) -> str:
+        """The function's first visible case (spec order) that fails with wrong outputs: the one
+        case whose smallest case is shown, whichever of its items this process runs (xdist, -k).
+        Earlier cases this process has not judged are judged here."""
+        if ref.function not in self._shrink_case:
+            spec = self.suite.specs[ref.function]
+            known = self._case_failed[ref.function]
+            for case in spec.cases:
+                if case["id"] == ref.case_id:
+                    break
+                if case["id"] not in known:
+                    try:
+                        inputs, _ = load_inputs_and_expected(spec, CaseRef(ref.function, case["id"], "fixture"),
+                                                             self.random_seed, self._manifest)
+                    except fixtures.FixtureError:
+                        continue  # that item says so itself
+                    judged = self.judge_inputs(spec, dict(inputs))[0]
+                    known[case["id"]] = judged.outcome == FAIL and bool(judged.wrong_outputs)
+                if known[case["id"]]:
+                    self._shrink_case[ref.function] = case["id"]
+                    break
+            self._shrink_case.setdefault(ref.function, ref.case_id)
+        return self._shrink_case[ref.function]
 
     def smallest(self, ref: CaseRef, verdict: Verdict, clock: Any = None) -> Smallest | None:
         """The smallest case of ``ref``'s recipe that fails as ``verdict`` does (shrinking.py), or
