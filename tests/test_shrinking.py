@@ -172,3 +172,16 @@ def test_the_first_failing_case_is_shrunk_whichever_items_run_first(dlai):
     assert later.outcome == first.outcome == "fail"
     assert later.smallest is None and "smallest failing case" not in later.message
     assert first.smallest is not None and first.smallest.case == "published"
+
+
+def test_dims_the_recipe_cannot_have_are_not_tried(tmp_path):
+    # word_embedding_forward[published]: x is written out (2 x 4 indices up to 3), so neither N, T
+    # nor V < 4 makes a valid case (the oracle itself cannot index W with them)
+    cs231n = load_suite("cs231n")
+    file = tmp_path / "embedding.py"
+    file.write_text((TARGETS / "_correct_cs231n.py").read_text() + "\n\n"
+                    + (ROOT / "tests" / "mistakes" / "cs231n" / "dtype__embedding_int_output.py").read_text())
+    verdict = Harness(load_target(str(file)), cs231n).run(CaseRef("word_embedding_forward", "published", "fixture"))
+    smallest = verdict.smallest
+    assert verdict.outcome == "fail" and smallest is not None
+    assert smallest.dims == {"N": 2, "T": 4, "V": 4, "D": 1} and smallest.original["V"] == 5

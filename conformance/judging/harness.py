@@ -29,7 +29,7 @@ from conformance.judging import caches, planning
 from conformance.judging.diagnose import Diagnosis
 from conformance.judging.gradients.item import GRADCHECK_DIRECTIONS, judge_gradients
 from conformance.judging.judgement import Judge, cache_note
-from conformance.judging.shrinking import DEFAULT_BUDGET_S, Judged, Shrinker, Smallest
+from conformance.judging.shrinking import DEFAULT_BUDGET_S, Judged, NotACase, Shrinker, Smallest
 from conformance.judging.target_calls import Abort, GraderOutOfMemory, TargetCalls, cast, named_outputs
 from conformance.judging.verdict import ERROR, FAIL, SKIP, Verdict
 from conformance.running import course_helpers, tensors
@@ -187,11 +187,15 @@ class Harness:
 
     def judge_inputs(self, spec: Spec, inputs: dict[str, np.ndarray]) -> Judged:
         """One call of the target on inputs of no item (a shrunk case), expected values from the
-        oracle here: (its verdict, its outputs by name or None, the expected outputs)."""
+        oracle here: (its verdict, its outputs by name or None, the expected outputs). Raises
+        NotACase when the oracle cannot run these inputs (the target is then not called)."""
         self._calls.start_item()
         self._judge.item_key = None  # not an item's inputs: nothing memoised
-        with np.errstate(all="ignore"):
-            outputs = calling.run(oracle_for(spec), spec, inputs)
+        try:
+            with np.errstate(all="ignore"):
+                outputs = calling.run(oracle_for(spec), spec, inputs)
+        except Exception as exc:  # noqa: BLE001 - the oracle is trusted: these inputs are outside the contract
+            raise NotACase(f"{spec.function}: {type(exc).__name__}: {exc}") from None
         expected = {o["name"]: np.asarray(outputs[o["name"]]) for o in spec.outputs if o["kind"] != "cache"}
         inputs = cast(inputs, self.dtype)
         try:

@@ -30,6 +30,11 @@ MAX_PRINTED = 64  # elements: an array larger than this is shown by its shape on
 Judged = tuple[Verdict, "dict[str, Any] | None", "dict[str, np.ndarray]"]
 
 
+class NotACase(Exception):
+    """Inputs the contract does not cover at these dims (the oracle itself cannot run them, e.g.
+    indices written out for a larger vocabulary): not a case to try."""
+
+
 def signature(verdict: Verdict) -> tuple:
     """What "fails the same way" compares: outcome, the wrong outputs (as a set), the ids."""
     return verdict.outcome, tuple(sorted(verdict.wrong_outputs)), tuple(sorted(verdict.ids))
@@ -178,7 +183,10 @@ class Shrinker:
         except (ValueError, IndexError):  # a draw whose values or rows fix a size: not at these dims
             return None
         self.attempts += 1
-        return inputs, self.judge(inputs)
+        try:
+            return inputs, self.judge(inputs)
+        except NotACase:
+            return None
 
     def shrink(self, case: Mapping, verdict: Verdict) -> Smallest | None:
         """The smallest case that fails as ``verdict`` (the full case's) does, or None when the
