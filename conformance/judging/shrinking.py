@@ -148,10 +148,11 @@ def _valid(dims: Mapping[str, int], bounds: Mapping[str, tuple[int, int | str]])
 
 
 def candidates(dims: Mapping[str, int], bounds: Mapping[str, tuple[int, int | str]]) -> list[dict[str, int]]:
-    """Smaller dims to try from ``dims``, boldest first: every dim at its minimum, then each dim
-    at its minimum, at half, one less (each valid, each different from ``dims``)."""
+    """Smaller dims to try from ``dims``, boldest first: every dim at its minimum, every dim
+    halved, then each dim alone at its minimum, at half, one less (each valid, each different
+    from ``dims``)."""
     lows = {sym: bounds.get(sym, (1, 0))[0] for sym in dims}
-    found = [dict(lows)]
+    found = [dict(lows), {sym: (value + lows[sym]) // 2 for sym, value in dims.items()}]
     for sym, value in dims.items():
         for smaller in (lows[sym], (value + lows[sym]) // 2, value - 1):
             found.append({**dims, sym: smaller})
