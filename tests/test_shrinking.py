@@ -185,3 +185,15 @@ def test_dims_the_recipe_cannot_have_are_not_tried(tmp_path):
     smallest = verdict.smallest
     assert verdict.outcome == "fail" and smallest is not None
     assert smallest.dims == {"N": 2, "T": 4, "V": 4, "D": 1} and smallest.original["V"] == 5
+
+
+def test_literals_paste_as_numpy_and_python_write_them():
+    import numpy as np
+
+    from conformance.judging.shrinking import literal
+
+    assert literal(np.array([[0.5, -1.25]])) == "np.array([[ 0.5 , -1.25]])"
+    assert literal(np.array([1, 2])) == "np.array([1, 2], dtype=np.int64)"
+    assert literal(np.array([True, False])) == "np.array([ True, False], dtype=bool)"
+    assert literal(None) == "None"  # a placeholder the student left: not array(None, dtype=object)
+    assert literal(np.zeros((9, 9))) == "<array of shape (9, 9): too large to print>"

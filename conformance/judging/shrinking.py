@@ -91,11 +91,12 @@ def literal(value: Any) -> str:
     """A NumPy literal one can paste: np.array([[0.1, 0.2]]); a large array by its shape only."""
     if not isinstance(value, np.ndarray):
         try:
-            value = np.asarray(value)
+            array = np.asarray(value)
         except Exception:  # noqa: BLE001 - a target may return anything
             return repr(value)[:80]
-        if value.dtype == object:
+        if array.dtype == object:  # None, a list of arrays...: as Python writes it
             return repr(value)[:80]
+        value = array
     if value.size > MAX_PRINTED:
         return f"<array of shape {value.shape}: too large to print>"
     body = np.array2string(value, separator=", ", precision=8, threshold=MAX_PRINTED + 1, max_line_width=10**6)
