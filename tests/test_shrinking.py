@@ -197,3 +197,10 @@ def test_literals_paste_as_numpy_and_python_write_them():
     assert literal(np.array([True, False])) == "np.array([ True, False], dtype=bool)"
     assert literal(None) == "None"  # a placeholder the student left: not array(None, dtype=object)
     assert literal(np.zeros((9, 9))) == "<array of shape (9, 9): too large to print>"
+
+
+def test_a_negative_budget_is_a_usage_error(pytester):
+    result = pytester.runpytest_subprocess(f"--target={MY_RNN}", "--shrink-budget=-1", "-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: rnn-conformance: --shrink-budget must be seconds >= 0 (0: no shrinking), "
+                                 "got -1.0"])
