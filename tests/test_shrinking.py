@@ -5,6 +5,7 @@ its budget, shown after the ``why:`` line and in the --conformance-report JSON."
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy  # noqa: F401 - imported here so pytester's in-process runs never re-import it
@@ -42,6 +43,18 @@ def sigmoid(x):
 @pytest.fixture(scope="module")
 def dlai():
     return load_suite("dlai")
+
+
+@pytest.fixture(autouse=True)
+def _targets_leave_no_trace():
+    """A target loaded in-process leaves sys.modules and sys.path as they were: its folder on the
+    path would make its file importable by name in later tests (my_rnn)."""
+    modules, search_path = set(sys.modules), list(sys.path)
+    yield
+    for name in set(sys.modules) - modules:
+        if name.startswith("rnn_conformance_target_"):
+            del sys.modules[name]
+    sys.path[:] = search_path
 
 
 def _harness(dlai, file: Path, **kwargs) -> Harness:
