@@ -217,3 +217,18 @@ def test_a_negative_budget_is_a_usage_error(pytester):
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: rnn-conformance: --shrink-budget must be seconds >= 0 (0: no shrinking), "
                                  "got -1.0"])
+
+
+def test_the_printed_case_pasted_into_a_cell_fails_exactly_as_shown(dlai):
+    import numpy as np
+
+    module = load_target(str(MY_RNN))
+    verdict = Harness(module, dlai).run(CaseRef("rnn_cell_backward", "published", "fixture"))
+    lines = verdict.smallest.lines()
+    cell = "\n".join(line[4:] for line in lines[1:] if line.startswith("    "))  # what a student pastes
+    namespace = {name: getattr(module, name) for name in dir(module) if not name.startswith("_")}
+    exec(cell, namespace)  # noqa: S102 - our own printed snippet, run on the example submission
+    got = namespace["grads"]["dWaa"]
+    assert np.array_equal(got, module.rnn_cell_backward(verdict.smallest.inputs["da_next"], namespace["cache"])["dWaa"])
+    assert np.array_equal(np.asarray(got), np.asarray(
+        Harness(module, dlai).judge_inputs(dlai.specs["rnn_cell_backward"], verdict.smallest.inputs)[1]["dWaa"]))

@@ -62,7 +62,7 @@ class Smallest:
     def as_json(self) -> dict[str, Any]:
         return {"case": self.case, "dims": dict(self.dims), "original_dims": dict(self.original),
                 "shrunk": self.shrunk, "complete": self.complete, "stopped": self.stopped, "attempts": self.attempts,
-                "inputs": {k: literal(v) for k, v in self.inputs.items()},
+                "inputs": {k: literal(v, exact=True) for k, v in self.inputs.items()},
                 "expected": {k: literal(v) for k, v in self.expected.items()},
                 "got": {k: literal(v) for k, v in self.got.items()}, "call": self.call, "rerun": self.rerun}
 
@@ -81,14 +81,15 @@ class Smallest:
                 self.stopped, " [shrinking stopped at its time budget]")
         lines = [head, "    import numpy as np"]
         lines += [f"    {name} = {text}" for name, text in _assigned(self.inputs)]
-        lines += [f"    {self.call}"] if self.call else []
+        lines += [f"    {line}" for line in self.call.splitlines()]
         for k, v in self.expected.items():
             lines.append(f"    # {k}: expected {literal(v)}, got {literal(self.got[k]) if k in self.got else '(none)'}")
         return lines
 
 
-def literal(value: Any) -> str:
-    """A NumPy literal one can paste: np.array([[0.1, 0.2]]); a large array by its shape only."""
+def literal(value: Any, exact: bool = False) -> str:
+    """A NumPy literal one can paste: np.array([[0.1, 0.2]]); a large array by its shape only.
+    exact: every digit (an input: pasted, it must give the same failure); else 8 significant."""
     if not isinstance(value, np.ndarray):
         try:
             array = np.asarray(value)
@@ -99,18 +100,20 @@ def literal(value: Any) -> str:
         value = array
     if value.size > MAX_PRINTED:
         return f"<array of shape {value.shape}: too large to print>"
-    body = np.array2string(value, separator=", ", precision=8, threshold=MAX_PRINTED + 1, max_line_width=10**6)
+    body = repr(value.tolist()) if exact else np.array2string(value, separator=", ", precision=8,
+                                                              threshold=MAX_PRINTED + 1, max_line_width=10**6)
     dtype = {"f": "", "b": ", dtype=bool"}.get(value.dtype.kind, f", dtype=np.{value.dtype.name}")
     return f"np.array({body}{dtype})"
 
 
 def _assigned(inputs: Mapping[str, np.ndarray]) -> list[tuple[str, str]]:
-    """Inputs by variable: a dict argument's fields (``parameters.Wax``) gathered into one dict."""
+    """Inputs by variable, every digit: a dict argument's fields (``parameters.Wax``) gathered
+    into one dict."""
     out: dict[str, list[str]] = {}
     plain: set[str] = set()
     for path, value in inputs.items():
         name, _, fld = path.partition(".")
-        out.setdefault(name, []).append(f"{fld!r}: {literal(value)}" if fld else literal(value))
+        out.setdefault(name, []).append(f"{fld!r}: {literal(value, exact=True)}" if fld else literal(value, exact=True))
         plain |= set() if fld else {name}
     return [(k, v[0] if k in plain else "{" + ", ".join(v) + "}") for k, v in out.items()]
 
@@ -132,7 +135,7 @@ def call_text(spec: Spec) -> str:
     if spec.returns["kind"] == "dict":
         outputs = "grads"
     lines.append(f"{outputs} = {spec.function}({args(spec)})")
-    return "\n    ".join(lines)
+    return "\n".join(lines)
 
 
 def _bounds(spec: Spec) -> dict[str, tuple[int, int | str]]:
