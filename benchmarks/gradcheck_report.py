@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from conformance.judging.gradcheck import normwise_relative_error, relative_error
+from conformance.judging.gradients.numerical import normwise_relative_error, relative_error
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the shared gradient table
 from gradient_cases import cases, run_check, seed_of  # noqa: E402

@@ -36,6 +36,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--profile", choices=("strict", "course"), default="strict",
                     help="strict (default): every finding fails its item; course: an input modified in place or an "
                          "overflow only warns")
+    group.addoption("--shrink-budget", type=float, default=1.0, metavar="S",
+                    help="seconds per failing function to look for its smallest failing case (default 1; "
+                         "0: do not look)")
     group.addoption("--in-process", action="store_true",
                     help="run the target inside pytest, not in an isolated worker: for debugging with --pdb only "
                          "(an endless loop then hangs, an exit ends the run)")
@@ -53,6 +56,10 @@ def _check_options(config: pytest.Config) -> None:
 
     if config.getoption("in_process") and config.getoption("isolate"):
         raise pytest.UsageError("rnn-conformance: --in-process and --isolate contradict each other; choose one")
+    budget = config.getoption("shrink_budget")
+    if not budget >= 0:  # NaN too
+        raise pytest.UsageError(f"rnn-conformance: --shrink-budget must be seconds >= 0 (0: no shrinking), "
+                                f"got {budget}")
     try:
         check_options(None, config.getoption("timeout"), config.getoption("memory_mb"), config.getoption("random_cases"))
     except GradeError as exc:
@@ -119,7 +126,7 @@ def pytest_configure(config: pytest.Config) -> None:
     try:  # a target using a suite's tensor framework is loaded with it here (conformance.running.tensors)
         harness = Harness(module, suites[suite], dtype=config.getoption("dtype"),
                           random_seed=config.getoption("random_seed"), reference_matches=copied,
-                          profile=config.getoption("profile"))
+                          profile=config.getoption("profile"), shrink_budget=config.getoption("shrink_budget"))
     except TargetImportError as exc:
         raise pytest.UsageError(f"rnn-conformance: {exc}") from None
     from conformance.contract import cases, fixtures
@@ -208,11 +215,14 @@ class ConformanceItem(pytest.Item):
         run = self.config.stash[STATE]
         verdict = run.harness.run(self.ref)
         verdict.repro = self._rerun(run)
+        if verdict.smallest is not None:  # rerunning the item shows the same smallest case again
+            verdict.smallest.rerun = verdict.repro
         self.user_properties.append(("conformance", {"function": self.ref.function, "case": self.ref.case_id,
                                                      "kind": self.ref.kind, "outcome": verdict.outcome,
                                                      "message": verdict.message, "misconceptions": verdict.ids,
                                                      "warnings": verdict.warnings,
-                                                     "supplied": verdict.details.get("supplied", "")}))
+                                                     "supplied": verdict.details.get("supplied", ""),
+                                                     "smallest": verdict.smallest and verdict.smallest.as_json()}))
         if verdict.outcome == "skip":
             pytest.skip(verdict.message)
         if verdict.outcome != "pass":

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from conformance.judging.gradcheck import numerical_gradient, upstream_loss
+from conformance.judging.gradients.numerical import numerical_gradient, upstream_loss
 from conformance.contract.shapes import resolve, symbols_in
 
 __all__ = ["Draw", "GradientCheck", "GradientPair", "TABLE", "DIMS",

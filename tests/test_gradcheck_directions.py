@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from conformance.judging import gradcheck
+from conformance.judging.gradients import numerical as gradcheck
 from conformance.judging.harness import Harness
 from conformance.contract.spec import load_all
 from conformance.running.target import load_target

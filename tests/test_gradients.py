@@ -13,7 +13,7 @@ import importlib
 import numpy as np
 import pytest
 
-from conformance.judging.gradcheck import (
+from conformance.judging.gradients.numerical import (
     normwise_relative_error, numerical_gradient, relative_error, worst_element,
 )
 from gradient_cases import GradientPair, cases, run_check, seed_of

@@ -8,7 +8,8 @@ run (plan()), an isolated target is asked for a function's plain items in one re
 
 ``Harness`` coordinates; each step is a module of its own: planning.py (which items, in
 which order), target_calls.py (every call of the target), judgement.py (a result's verdict),
-gradcheck_item.py (the gradient-check item). It keeps what lasts across items: the plan and
+gradients/item.py (the gradient-check item), shrinking.py (a failing function's smallest failing
+case, judged here like any call). It keeps what lasts across items: the plan and
 the functions that timed out.
 """
 
@@ -21,14 +22,15 @@ from typing import Any
 
 import numpy as np
 
-from conformance.contract import catalogue, fixtures
+from conformance.contract import calling, catalogue, fixtures
 from conformance.contract.cases import CaseRef, load_inputs_and_expected
-from conformance.contract.spec import Spec, Suite
+from conformance.contract.spec import Spec, Suite, oracle_for
 from conformance.judging import caches, planning
 from conformance.judging.diagnose import Diagnosis
-from conformance.judging.gradcheck_item import GRADCHECK_DIRECTIONS, judge_gradients
+from conformance.judging.gradients.item import GRADCHECK_DIRECTIONS, judge_gradients
 from conformance.judging.judgement import Judge, cache_note
-from conformance.judging.target_calls import Abort, GraderOutOfMemory, TargetCalls, cast
+from conformance.judging.shrinking import DEFAULT_BUDGET_S, Judged, NotACase, Shrinker, Smallest
+from conformance.judging.target_calls import Abort, GraderOutOfMemory, TargetCalls, cast, named_outputs
 from conformance.judging.verdict import ERROR, FAIL, SKIP, Verdict
 from conformance.running import course_helpers, tensors
 from conformance.running.local import as_target
@@ -60,7 +62,7 @@ class Harness:
 
     def __init__(self, module: ModuleType, suite: Suite, dtype: str = "float64", random_seed: int = 0,
                  reference_matches: Mapping[str, str] | None = None, diagnose: bool = True,
-                 profile: str = "strict"):
+                 profile: str = "strict", shrink_budget: float = DEFAULT_BUDGET_S):
         self.module = module = _adapted(module, suite)
         self.suite = suite
         self.dtype = dtype
@@ -80,6 +82,10 @@ class Harness:
         warn_only = catalogue.profiles()[profile]  # KeyError for an unknown profile: checked by callers
         self._judge = Judge(suite, self._calls, dtype, self.diagnosis, warn_only)
         self._manifest = fixtures.load_manifest()
+        self.shrink_budget = shrink_budget
+        # function -> visible case -> whether it failed with wrong outputs (the items this process judged)
+        self._case_failed: dict[str, dict[str, bool]] = {}
+        self._shrink_case: dict[str, str] = {}  # function -> the case whose smallest case is shown
         # which outputs are caches: a target that runs elsewhere keeps those there, as handles
         module.cache_positions = {spec.function: [i for i, o in enumerate(spec.outputs_with_cache) if o["kind"] == "cache"]
                                   for spec in suite if spec.returns["kind"] == "tuple"}
@@ -136,7 +142,80 @@ class Harness:
         if verdict.timeout:
             self.note_timeout(verdict.culprit or ref.function, ref)
         verdict.warnings = list(self._calls.warnings)
+        if self.shrink_budget > 0 and ref.kind == "fixture":  # a visible case only: a hidden input is never printed
+            failed = verdict.outcome == FAIL and bool(verdict.wrong_outputs)
+            self._case_failed.setdefault(ref.function, {})[ref.case_id] = failed
+            if failed and self._first_failing(ref) == ref.case_id:
+                verdict.smallest = self.smallest(ref, verdict)
         return verdict
+
+    def _first_failing(self, ref: CaseRef) -> str:
+        """The function's first visible case (spec order) that fails with wrong outputs: the one
+        case whose smallest case is shown, whichever of its items this process runs (xdist, -k).
+        Earlier cases this process has not judged are judged here."""
+        if ref.function not in self._shrink_case:
+            spec = self.suite.specs[ref.function]
+            known = self._case_failed[ref.function]
+            for case in spec.cases:
+                if case["id"] == ref.case_id:
+                    break
+                if case["id"] not in known:
+                    try:
+                        inputs, _ = load_inputs_and_expected(spec, CaseRef(ref.function, case["id"], "fixture"),
+                                                             self.random_seed, self._manifest)
+                        judged = self.judge_inputs(spec, dict(inputs))[0]
+                    except (fixtures.FixtureError, NotACase):
+                        continue  # that item says so itself
+                    known[case["id"]] = judged.outcome == FAIL and bool(judged.wrong_outputs)
+                if known[case["id"]]:
+                    self._shrink_case[ref.function] = case["id"]
+                    break
+            self._shrink_case.setdefault(ref.function, ref.case_id)
+        return self._shrink_case[ref.function]
+
+    def smallest(self, ref: CaseRef, verdict: Verdict, clock: Any = None) -> Smallest | None:
+        """The smallest case of ``ref``'s recipe that fails as ``verdict`` does (shrinking.py), or
+        None when its recipe does not reproduce the failure. clock: injectable, for tests."""
+        spec = self.suite.specs[ref.function]
+        case = next((c for c in spec.cases if c["id"] == ref.case_id), None)
+        if case is None:
+            return None
+        shrinker = Shrinker(spec, lambda inputs: self.judge_inputs(spec, inputs), self.shrink_budget)
+        if clock is not None:
+            shrinker.clock = clock
+        return shrinker.shrink(case, verdict)
+
+    def judge_inputs(self, spec: Spec, inputs: dict[str, np.ndarray]) -> Judged:
+        """One call of the target on inputs of no item (a shrunk case), expected values from the
+        oracle here: (its verdict, its outputs by name or None, the expected outputs). Raises
+        NotACase when the oracle cannot run these inputs (the target is then not called)."""
+        self._calls.start_item()
+        self._judge.item_key = None  # not an item's inputs: nothing memoised
+        try:
+            with np.errstate(all="ignore"):
+                outputs = calling.run(oracle_for(spec), spec, inputs)
+        except Exception as exc:  # noqa: BLE001 - the oracle is trusted: these inputs are outside the contract
+            raise NotACase(f"{spec.function}: {type(exc).__name__}: {exc}") from None
+        expected = {o["name"]: np.asarray(outputs[o["name"]]) for o in spec.outputs if o["kind"] != "cache"}
+        inputs = cast(inputs, self.dtype)
+        try:
+            self._calls.own_forward = None
+            args, result = self._call(spec, inputs)
+            with np.errstate(all="ignore"):
+                judged = self._judge.verdict(spec, inputs, expected, args, result)
+        except Abort as abort:
+            return abort.verdict, None, expected
+        named = named_outputs(spec, result)
+        return judged, named if isinstance(named, dict) else None, expected
+
+    def _call(self, spec: Spec, inputs: dict[str, np.ndarray]) -> tuple[list, Any]:
+        """(the arguments after the call, the result) of one call of ``spec``'s function, alone."""
+        calls = self._calls
+        fn = calls.function(spec.function)
+        args = calls.call_arguments(spec, inputs)
+        by_value = caches.cache_layout(spec)  # to compare the cache
+        with self.module.caches_by_value() if by_value else contextlib.nullcontext():
+            return args, calls.call(fn, args, f"`{spec.function}`" + cache_note(spec), spec.function)
 
     def _run(self, ref: CaseRef) -> Verdict:
         spec = self.suite.specs[ref.function]
@@ -159,15 +238,12 @@ class Harness:
                         expected: dict[str, np.ndarray]) -> Verdict:
         """A fixture or random item: one call of the target (alone, or answered from a batch), judged."""
         calls = self._calls
-        fn = calls.function(spec.function)
+        calls.function(spec.function)  # missing: the item says so before any batch is asked
         calls.own_forward = None
         what = f"`{spec.function}`" + cache_note(spec)
         if calls.batch_from(spec, ref, self._plan.run_from(ref), self.dtype, self.random_seed, self._manifest):
             args, result = calls.call(lambda: self.module.batched(ref.name), [], what, spec.function)
         else:
-            args = calls.call_arguments(spec, inputs)
-            by_value = caches.cache_layout(spec)  # to compare the cache
-            with self.module.caches_by_value() if by_value else contextlib.nullcontext():
-                result = calls.call(fn, args, what, spec.function)
+            args, result = self._call(spec, inputs)
         with np.errstate(all="ignore"):  # hostile values (inf, 1e308) are judged, never warned about
             return self._judge.verdict(spec, inputs, expected, args, result)

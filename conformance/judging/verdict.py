@@ -64,6 +64,7 @@ class Verdict:
     # blake2b of the wrong outputs' bytes (judgement.wrong_digest): equal only for bit-identical
     # wrong outputs, so a class's shared mistakes can be grouped. Never rendered: not a student's.
     wrong_digest: str = ""
+    smallest: Any = None  # a failing function's smallest failing case (shrinking.Smallest), on its first item
 
     @property
     def message(self) -> str:
@@ -84,14 +85,15 @@ class Verdict:
 
 
 def render(verdict: Verdict) -> str:
-    """The verdict as a student reads it: why (when a known mistake was recognised), what is
-    wrong, the warnings, and how to rerun it."""
+    """The verdict as a student reads it: why (when a known mistake was recognised), the smallest
+    failing case, what is wrong, the warnings, and how to rerun it."""
     lines = [verdict.note] if verdict.note else []
     if verdict.outcome == PASS:  # passed with a warning: the warning first, then what it means
         lines += ["passed, but your code warned: " + "; ".join(verdict.warnings)] if verdict.warnings else []
         lines += [f"why it warned: {m.hint} [{m.id}]" for m in verdict.misconceptions]
     else:
         lines += [f"why: {m.hint} [{m.id}]" for m in verdict.misconceptions]  # first: a student reads the top
+        lines += verdict.smallest.lines() if verdict.smallest is not None else []
     lines += [f.line() for f in verdict.findings if f.kind != "warning"]
     if verdict.warnings and verdict.outcome != PASS:
         lines.append("note: your code warned: " + "; ".join(verdict.warnings))

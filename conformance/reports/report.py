@@ -51,7 +51,7 @@ def function_line(name: str, f: dict) -> str:
 
 def conformance_report(target: str, suite_name: str, suite: Suite, verdicts: Iterable[dict]) -> dict:
     """verdicts: dicts with function, case, kind, outcome, message, misconceptions, warnings,
-    supplied (one per item run)."""
+    supplied, and optionally smallest (one per item run)."""
     by_function: dict[str, list[dict]] = {spec.function: [] for spec in suite}
     for v in verdicts:
         by_function.setdefault(v["function"], []).append(v)
@@ -68,6 +68,8 @@ def conformance_report(target: str, suite_name: str, suite: Suite, verdicts: Ite
             "skipped": outcomes.count("skip"),
             "points": suite.specs[name].points if name in suite.specs else 0,
             "misconceptions": sorted({m for v in items for m in v.get("misconceptions", [])}),
+            # the smallest failing case of a failing function (None: not looked for, or not found)
+            "smallest": next((v["smallest"] for v in items if v.get("smallest")), None),
             "cases": [{"case": v["case"], "kind": v["kind"], "outcome": v["outcome"], "message": v["message"],
                        "misconceptions": v.get("misconceptions", []), "warnings": v.get("warnings", [])}
                       for v in sorted(items, key=lambda v: v["case"])],

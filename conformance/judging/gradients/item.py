@@ -4,7 +4,7 @@ own forward (or a loss function with its own gradient outputs)?
 Owns the item: the scalar loss L = sum_k <Y_k, G_k> of the forward's outputs under the case's
 random upstream gradients (or the function's own loss), a check along random directions of all
 the inputs at once, then, only when that fails, every input element by element (which decides,
-and says where). The numerics are gradcheck.py's; the calls go through target_calls.TargetCalls.
+and says where). The numerics are numerical.py's; the calls go through target_calls.TargetCalls.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import numpy as np
 
 from conformance.contract import calling
 from conformance.contract.spec import Spec
-from conformance.judging import compare, gradcheck
+from conformance.judging import compare
+from conformance.judging.gradients import numerical as gradcheck
 from conformance.judging.judgement import Judge
 from conformance.judging.target_calls import Abort, TargetCalls, named_outputs
 from conformance.judging.verdict import FAIL, PASS, SKIP, Finding, Verdict
