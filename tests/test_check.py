@@ -73,6 +73,11 @@ def test_a_known_mistake_fails_with_its_catalogue_id(mistaken: dict) -> None:
     html = result._repr_html_()
     assert "why: <span" in html and ">gradient-not-carried</span>" in html  # the id first, then the hint
     assert "<details" in html and "<script" not in html
+    # the smallest failing case, folded under its dims, after the why: line, as code to paste
+    assert "smallest failing case" in text
+    summary = html.index("<summary>smallest failing case")
+    assert html.index(">gradient-not-carried</span>") < summary
+    assert "lstm_backward(" in html[summary:html.index("</details>", summary)]
 
 
 def test_check_without_arguments_judges_the_callers_suite_functions(mistaken: dict) -> None:

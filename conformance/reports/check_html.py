@@ -4,7 +4,7 @@ No script. Readable in light and dark themes: text and borders take the notebook
 (``inherit``, ``currentColor``), backgrounds stay transparent; only the pass/fail marks are
 coloured, in mid tones legible on white and on black. A passing function is one line; a failing
 one shows, for its first failing item, the ``why:`` line with the catalogue id first, the
-difference that shows it, and the rerun; everything else is folded in ``<details>``.
+smallest failing case (folded: code to paste), the difference that shows it, and the rerun; everything else is folded in ``<details>``.
 Every piece of text is escaped: a target's exception message is the student's (or an
 attacker's) text, never markup.
 """
@@ -57,11 +57,21 @@ def _difference(verdict: Verdict) -> str:
     return f'<pre style="{PRE}">{escape(chr(10).join(lines))}</pre>' if lines else ""
 
 
+def _smallest(verdict: Verdict) -> str:
+    """The smallest failing case, folded: its first line says the dims; the rest pastes into a cell."""
+    if verdict.smallest is None:
+        return ""
+    head, *code = verdict.smallest.lines()
+    return (f'<details style="margin-left: 1.2em"><summary>{escape(head)}</summary>'
+            f'<pre style="{PRE}">{escape(chr(10).join(line[4:] if line.startswith("    ") else line for line in code))}'
+            f'</pre></details>')
+
+
 def _item(name: str, verdict: Verdict) -> str:
     rerun = f'<div>rerun just this: <code>{escape(verdict.repro)}</code></div>' if verdict.repro else ""
     label = verdict.outcome if verdict.outcome != "fail" else "failed"
     return (f'<div style="margin: 0.3em 0 0.3em 1.2em"><div><code>{escape(name)}</code> {escape(label)}</div>'
-            f'{_why(verdict)}{_difference(verdict)}{rerun}</div>')
+            f'{_why(verdict)}{_smallest(verdict)}{_difference(verdict)}{rerun}</div>')
 
 
 def _function(suite: str, f: FunctionResult) -> str:
