@@ -95,6 +95,17 @@ def test_shrinks_until_no_single_dim_can_drop(dlai, tmp_path):
     assert "a_next: expected np.array(" in verdict.message
 
 
+def test_a_case_above_the_random_range_shrinks_one_dim_at_a_time(dlai, tmp_path):
+    """The course's published lstm_backward case (m=10, T_x=7) is above the random cases' maxima
+    (m <= 6, T_x <= 5); once every dim at its minimum passes and all halved fails another way,
+    single dims must still be tried, not judged out of range."""
+    harness = _harness(dlai, _mistake("gradient_not_carried__lstm_da_t_alone", tmp_path))
+    verdict = harness.run(CaseRef("lstm_backward", "published", "fixture"))
+    smallest = verdict.smallest
+    assert verdict.outcome == "fail" and smallest is not None and smallest.shrunk, verdict.message[:400]
+    assert smallest.dims["m"] == 1 and smallest.dims["n_a"] == 1 and smallest.dims["T_x"] < 7
+
+
 def test_a_case_that_stops_failing_when_shrunk_stays_at_its_size(dlai, tmp_path):
     target = tmp_path / "hard_coded.py"
     target.write_text(HARD_CODED)
@@ -232,3 +243,17 @@ def test_the_printed_case_pasted_into_a_cell_fails_exactly_as_shown(dlai):
     assert np.array_equal(got, module.rnn_cell_backward(verdict.smallest.inputs["da_next"], namespace["cache"])["dWaa"])
     assert np.array_equal(np.asarray(got), np.asarray(
         Harness(module, dlai).judge_inputs(dlai.specs["rnn_cell_backward"], verdict.smallest.inputs)[1]["dWaa"]))
+
+
+def test_a_case_too_large_to_read_is_named_not_printed():
+    from conformance.judging.shrinking import MAX_CASE_PRINTED, Smallest
+    big = {"x": numpy.ones((3, 10, 7)), "parameters.Wax": numpy.ones((5, 3))}
+    small = {"x": numpy.ones((1, 1, 2))}
+    expected = {"y": numpy.zeros(2)}
+    lines = Smallest("published", {"m": 10}, {"m": 10}, big, expected, expected, 3, True, False,
+                     call="y = f(x)").lines()
+    assert sum(v.size for v in big.values()) > MAX_CASE_PRINTED
+    assert len(lines) == 2 and "225 input values are too many to print" in lines[1]
+    lines = Smallest("published", {"m": 1}, {"m": 10}, small, expected, expected, 3, True, True,
+                     call="y = f(x)").lines()
+    assert "    x = np.array([[[1.0, 1.0]]])" in lines

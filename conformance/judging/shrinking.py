@@ -25,6 +25,7 @@ from conformance.judging.verdict import Verdict
 
 DEFAULT_BUDGET_S = 1.0  # per failing function
 MAX_PRINTED = 64  # elements: an array larger than this is shown by its shape only
+MAX_CASE_PRINTED = 200  # elements of all inputs together: a larger case is named, not printed
 
 # (verdict, the target's outputs by name or None, expected outputs by name) of one shrunk case
 Judged = tuple[Verdict, "dict[str, Any] | None", "dict[str, np.ndarray]"]
@@ -79,6 +80,9 @@ class Smallest:
         if not self.complete:
             head += {"worker": " [shrinking stopped: a smaller case hung or ended the worker]"}.get(
                 self.stopped, " [shrinking stopped at its time budget]")
+        size = sum(np.size(v) for v in self.inputs.values())
+        if size > MAX_CASE_PRINTED:  # a wall of digits helps no one: the rerun shows this case
+            return [head, f"    (its {size} input values are too many to print here: the rerun below runs this case)"]
         lines = [head, "    import numpy as np"]
         lines += [f"    {name} = {text}" for name, text in _assigned(self.inputs)]
         lines += [f"    {line}" for line in self.call.splitlines()]
@@ -143,10 +147,12 @@ def _bounds(spec: Spec) -> dict[str, tuple[int, int | str]]:
 
 
 def _valid(dims: Mapping[str, int], bounds: Mapping[str, tuple[int, int | str]]) -> bool:
+    """At least each dim's minimum, and within a bound that names another dim (``T_back <= T_x``).
+    A numeric maximum bounds the random cases' draws only: a fixture case may exceed it (the
+    course's published m=10), and a shrunk dim never grows."""
     for sym, value in dims.items():
         lo, hi = bounds.get(sym, (1, value))
-        hi = dims.get(hi, value) if isinstance(hi, str) else hi
-        if not lo <= value <= hi:
+        if value < lo or (isinstance(hi, str) and value > dims.get(hi, value)):
             return False
     return True
 
