@@ -22,7 +22,7 @@ CheckResult = FunctionResult = Any
 BOX = ("font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 0.95em; line-height: 1.45; "
        "color: inherit; background: transparent; border: 1px solid currentColor; border-radius: 6px; "
        "padding: 0.5em 0.8em; margin: 0.3em 0")
-PRE = "white-space: pre-wrap; margin: 0.2em 0 0.2em 1.2em; padding: 0; background: transparent; color: inherit"
+PRE = "font-family: ui-monospace, Menlo, Consolas, monospace; white-space: pre-wrap; margin: 0.2em 0 0.2em 1.2em; padding: 0; background: transparent; color: inherit"
 BADGE = ("display: inline-block; border: 1px solid currentColor; border-radius: 4px; padding: 0 0.35em; "
          "font-family: monospace; font-size: 0.9em")
 GOOD, BAD, WARN = "#2da44e", "#e5534b", "#c69026"  # legible on white and on near-black
