@@ -150,7 +150,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
         results = grade(args.submissions, args.out, suite=args.suite, jobs=args.jobs, timeout=args.timeout,
                         memory_mb=args.memory_mb, random_cases=args.random_cases, random_seed=args.random_seed,
                         isolate=not args.in_process, junit=args.junit, force=args.force, profile=args.profile,
-                        points=dict(args.points), scheduler=args.scheduler, resume=args.resume)
+                        points=dict(args.points), scheduler=args.scheduler, resume=args.resume,
+                        shrink_budget=args.shrink_budget)
     except GradeError as exc:
         print(f"grade: {exc}", file=sys.stderr)
         return 2
@@ -194,6 +195,9 @@ def add_grading_limits(p: argparse.ArgumentParser, seed_default: int | str, seed
                    help="strict (default): every finding costs its item; course: an input modified in place or an "
                         "overflow only warns (the courses' own loops never reuse the array, and one course's starter "
                         "loss overflows), the warning and its id still shown")
+    p.add_argument("--shrink-budget", type=_at_least(0, float), default=g.DEFAULT_SHRINK_BUDGET_S, metavar="S",
+                   help=f"seconds per failing function to find its smallest failing case, shown after the why: "
+                        f"line (default: {g.DEFAULT_SHRINK_BUDGET_S:g}; 0: do not look)")
     p.add_argument("--points", action="append", type=_function_points, default=[], metavar="FUNCTION=P",
                    help="give FUNCTION P points instead of the spec's (repeatable); 0 leaves a function the course "
                         "provides ungraded, e.g. --points softmax=0 --points sigmoid=0")
@@ -269,7 +273,8 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
     submission, results = gs.default_paths(root)
     return gs.grade_upload(args.submission or submission, args.results or results, root, suite=args.suite,
                         timeout=args.timeout, memory_mb=args.memory_mb, random_cases=args.random_cases,
-                        random_seed=args.random_seed, profile=args.profile, points=dict(args.points))
+                        random_seed=args.random_seed, profile=args.profile, points=dict(args.points),
+                        shrink_budget=args.shrink_budget)
 
 
 def add_gradescope_parser(sub) -> None:

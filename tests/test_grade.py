@@ -422,3 +422,21 @@ def test_isolated_grading_of_the_bundled_examples(tmp_path: Path, graded) -> Non
     assert erin["lstm_cell_forward[published]"].outcome == "error"
     assert "3" in erin["lstm_cell_forward[published]"].shown
     assert by_name["erin"].functions["rnn_backward"]["earned"] == 4
+
+
+@pytest.mark.parametrize("budget, shown", [(None, True), ("0", False)])
+def test_grade_shows_the_smallest_failing_case_unless_its_budget_is_zero(tmp_path: Path, budget, shown) -> None:
+    """bob's rnn_cell_backward (dWaa from da_prev): its results.json item says the smallest case,
+    unless `--shrink-budget 0` turns the search off."""
+    out = tmp_path / "out"
+    code = main(["grade", str(EXAMPLES / "bob.py"), "--out", str(out), "--suite", "dlai", "--in-process",
+                 "--random-cases", "0", *(["--shrink-budget", budget] if budget else [])])
+    assert code == 0
+    item = next(t for t in results_json(out, "bob")["tests"] if t["name"].endswith("rnn_cell_backward[published]"))
+    assert ("smallest failing case (" in item["output"]) is shown, item["output"][:600]
+
+
+def test_grade_refuses_a_negative_shrink_budget_in_one_line(tmp_path: Path, capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["grade", str(EXAMPLES / "bob.py"), "--out", str(tmp_path / "out"), "--shrink-budget", "-1"])
+    assert "--shrink-budget: must be at least 0 (got -1)" in capsys.readouterr().err

@@ -40,6 +40,7 @@ from conformance.grading.options import (  # noqa: F401 - the grader's API
     DEFAULT_MEMORY_MB,
     DEFAULT_RANDOM_CASES,
     DEFAULT_RANDOM_SEED,
+    DEFAULT_SHRINK_BUDGET_S,
     DEFAULT_TIMEOUT,
     MIN_MEMORY_MB,
     GradeError,
@@ -196,7 +197,7 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
           isolate: bool = True, junit: bool = False, progress: bool | None = None,
           force: bool = False, report: bool = True, hide: Sequence[str | Path] = (), profile: str = "strict",
           points: Mapping[str, float] | None = None, scheduler: str | None = None,
-          resume: bool = False) -> list[SubmissionResult]:
+          resume: bool = False, shrink_budget: float = DEFAULT_SHRINK_BUDGET_S) -> list[SubmissionResult]:
     """Grade every submission (a .py file or a folder, see conformance.running.submissions) into ``out``.
 
     jobs: grading processes (default: the number of cores); timeout: seconds per call;
@@ -209,11 +210,12 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
     points: function -> its points instead of the spec's (0 leaves a course-provided function ungraded);
     scheduler: grade on a Dask cluster (``tcp://HOST:PORT``, or ``local:N``; see conformance.grading.cluster);
     resume: keep the submissions a previous run into ``out`` (same options) finished; grade the rest.
+    shrink_budget: seconds per failing function to find its smallest failing case (0: none).
     Returns one result per submission, in the order given. Raises GradeError only when no
     submission can be graded at all (bad options, an unusable ``out``, an unusable cluster).
     """
     global _SUITES
-    check_options(jobs, timeout, memory_mb, random_cases)
+    check_options(jobs, timeout, memory_mb, random_cases, shrink_budget)
     if profile not in catalogue.profiles():
         raise GradeError(f"unknown --profile {profile!r}; choose one of {sorted(catalogue.profiles())}")
     if scheduler is not None:
@@ -232,7 +234,7 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
     out = Path(out)
     run = {"suite": suite, "timeout": float(timeout), "memory_mb": int(memory_mb), "random_cases": int(random_cases),
            "random_seed": int(random_seed), "isolate": bool(isolate), "profile": profile,
-           "points": {k: float(v) for k, v in sorted((points or {}).items())}, "grader": remote_job.grader_digest()}
+           "shrink_budget": float(shrink_budget), "points": {k: float(v) for k, v in sorted((points or {}).items())}, "grader": remote_job.grader_digest()}
     with cluster.connect(scheduler) if scheduler else contextlib.nullcontext() as client:
         try:  # after connecting: a cluster that cannot be used leaves the previous reports alone
             grade_reports.prepare_out(out, [s.name for s in picked], force, run, resume)
@@ -245,7 +247,7 @@ def grade(submissions: list[Path], out: Path, suite: str | None = None, jobs: in
         board = _Board(out, suites, suite, len(picked), contents, junit, display)
         jobs_list = [{"index": k, "name": s.name, "source": s.source, "file": s.file, "error": s.error, "hide": hide,
                       **{key: run[key] for key in ("suite", "timeout", "memory_mb", "random_cases", "random_seed",
-                                                   "isolate", "profile", "points")}}
+                                                   "isolate", "profile", "shrink_budget", "points")}}
                      for k, s in enumerate(picked)]
         runnable = []
         for job in jobs_list:

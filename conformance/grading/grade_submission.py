@@ -30,6 +30,7 @@ from typing import Any
 
 from conformance.contract.cases import CaseRef
 from conformance.contract.spec import Suite
+from conformance.grading.options import DEFAULT_SHRINK_BUDGET_S
 from conformance.judging import reference
 from conformance.judging.harness import GraderOutOfMemory, Harness
 from conformance.judging.scoring import SubmissionResult, error_result, score_items
@@ -196,7 +197,8 @@ def grade_submission(job: dict[str, Any], suites: dict[str, Suite]) -> Submissio
             copied = reference.matches(target, job["file"], [spec.function for spec in suites[suite_name]])
             try:  # a target using a suite's tensor framework is loaded with it here (conformance.running.tensors)
                 harness = Harness(target, suites[suite_name], dtype="float64", random_seed=job["random_seed"],
-                                  reference_matches=copied, profile=job.get("profile", "strict"))
+                                  reference_matches=copied, profile=job.get("profile", "strict"),
+                                  shrink_budget=job.get("shrink_budget", DEFAULT_SHRINK_BUDGET_S))
             except TargetImportError as exc:
                 return error_for(job, suites, f"cannot import the submission: {exc}", limits=limits,
                                  output=printed.text(), execution_time=time.perf_counter() - started)
