@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import platform
 import secrets
 import shutil
 import socket
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conformance.running import sandbox, template
 from conformance.running.isolation import IsolatedTarget
 
 PROBES = Path(__file__).parent / "hostile" / "leaks" / "probes.py"
@@ -46,9 +48,9 @@ def _probes():
 
 
 NAMES = [probe.__name__ for probe in _probes().PROBES]
-# Reached isolated on 214895f (namespaces only); strict: one kept out makes its xfail fail, to be removed.
+# Reached isolated on 214895f (namespaces only; bpf_call and inet_socket too, until the seccomp filter); strict: one kept out makes its xfail fail, to be removed.
 LEAKING: set[str] = {"home_file", "home_list", "etc_shadow", "etc_beyond_needed", "var_tmp", "dev_shm",
-                     "other_mounts", "bpf_call", "inet_socket"}
+                     "other_mounts"}
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +76,22 @@ def test_each_probe_sees_its_leak_in_process(shared, name: str) -> None:
 def test_each_probe_is_kept_out_isolated(isolated, name: str) -> None:
     reached, described = isolated
     assert reached[name] == "", f"{name}: {reached[name]} (sandbox: {described})"
+
+
+def test_without_namespaces_the_filter_still_holds_and_the_header_says_so(shared, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seccomp filter needs no namespaces (only no_new_privs): the fallback keeps it, and says
+    which layers are missing."""
+    monkeypatch.setenv(sandbox.FORCE_FALLBACK, "1")
+    shutil.copy(PROBES, tmp_path / "probes.py")
+    template.close_all()  # the switch is read by a template started after it is set
+    target = IsolatedTarget(str(tmp_path / "probes.py"), timeout=20)
+    try:
+        reached, described = target.probe_all(shared), target.sandbox
+    finally:
+        target.close()
+        template.close_all()  # the next test's template starts without the switch
+    assert described.startswith("no namespaces (disabled by RNN_CONFORMANCE_NO_NAMESPACES=1)"), described
+    if platform.machine() in ("x86_64", "aarch64"):
+        assert "system calls filtered (seccomp refuses with EPERM" in described, described
+        assert reached["bpf_call"] == reached["inet_socket"] == "", reached

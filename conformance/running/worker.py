@@ -9,7 +9,8 @@ and asks it over a Unix socket for workers. For each request the template forks:
 - B: PID 1 of the new PID namespace: builds the worker's view of the files
   (sandbox.build_view), forks C, reaps, and reports C's exit status on the status pipe;
   when B exits the kernel kills every process left in the namespace;
-- C: the worker: confined (sandbox.confine), imports the submission, then answers calls.
+- C: the worker: confined (sandbox.confine), its system calls filtered (confinement.seccomp), imports the
+  submission, then answers calls.
 
 Requests and replies are framed JSON + raw array bytes (wire.py), never pickles.
 Operations are a closed list: ``call``, ``call_batch`` (several calls of one function, a reply
@@ -35,6 +36,7 @@ from typing import Any
 
 from conformance.contract import wire
 from conformance.running import course_helpers, fingerprint, sandbox, tensors
+from conformance.running.confinement import seccomp
 from conformance.running.local import answer_call, answer_calls
 from conformance.running.target import TargetImportError, imported_modules, load_info, load_target
 
@@ -78,6 +80,7 @@ def serve(job: dict, requests: int, replies: int) -> None:
     needed = [job["target"], *job["plan"]["keep_visible"]] if not job["namespaced"] else []
     note = sandbox.confine(job["namespaced"], job["memory_mb"], job["cpu_seconds"], job["output_limit"], needed)
     sandbox.block_reference_imports()
+    filtered = seccomp.install()  # last of our set-up: nothing of ours after it needs a refused call
     handles: OrderedDict[int, Any] = OrderedDict()
 
     def keep(obj: Any) -> int:
@@ -130,10 +133,10 @@ def serve(job: dict, requests: int, replies: int) -> None:
     if job["namespaced"]:
         described = ("own user, PID, mount and network namespaces: files read-only; output folder, other "
                      "submissions, spec, fixtures and harness hidden; every process it starts dies with it; "
-                     + job["process_bound"])
+                     + job["process_bound"] + "; " + filtered)
     else:
         described = (f"no namespaces ({job['why_not']}): {note or 'runs as your user'}, files not protected, "
-                     f"processes it starts may outlive it; {job['process_bound']}")
+                     f"processes it starts may outlive it; {job['process_bound']}; {filtered}")
     reply({"ready": functions, "fingerprints": prints, "sandbox": described, "load_info": load_info(module),
            "imports": sorted(imported_modules(module))})
     file = getattr(module, "__file__", None)
