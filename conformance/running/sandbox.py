@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from conformance.contract.paths import CODE_SUFFIXES  # copied first: without them there is nothing to grade
+from conformance.running.confinement import allowlist
 
 _CLONE_NEWNS, _CLONE_NEWIPC, _CLONE_NEWUSER = 0x00020000, 0x08000000, 0x10000000
 _CLONE_NEWPID, _CLONE_NEWNET = 0x20000000, 0x40000000
@@ -58,10 +59,12 @@ class Plan:
     hide: list[str] = field(default_factory=list)  # folders/files to show empty
     submission: str | None = None  # a file or folder, copied to /tmp/submission/<name>
     keep_visible: list[str] = field(default_factory=list)  # never hide these or their parents
+    imports_from: list[str] = field(default_factory=list)  # a module target's import path: readable
 
     @classmethod
     def from_dict(cls, data: dict) -> "Plan":
-        return cls(list(data.get("hide", [])), data.get("submission"), list(data.get("keep_visible", [])))
+        return cls(list(data.get("hide", [])), data.get("submission"), list(data.get("keep_visible", [])),
+                   list(data.get("imports_from", [])))
 
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -204,13 +207,15 @@ def build_view(plan: Plan) -> str:
     files, _ = read_submission(plan.submission) if plan.submission else ({}, "")
     single = bool(plan.submission) and not os.path.isdir(plan.submission)
     _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
+    allowed = allowlist.allowed_paths(plan.keep_visible, plan.hide, temp_dirs, plan.imports_from)
+    allowlist.restrict(allowed, _hide_folder, lambda path: _mount("/dev/null", path, None, _MS_BIND), _mount)
     keep = [Path(p) for p in plan.keep_visible]
     for raw in sorted(set(plan.hide)):
         path = Path(raw)
         if not os.path.lexists(path) or not _hideable(path, keep):
             continue
         if path.is_dir() and not path.is_symlink():
-            _mount("none", str(path), "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, "size=4k,mode=555")
+            _hide_folder(str(path))
         elif path.is_file():
             _mount("/dev/null", str(path), None, _MS_BIND)
     _make_read_only("/")
@@ -242,6 +247,10 @@ def build_view(plan: Plan) -> str:
     except SandboxError:
         _mount("none", "/proc", "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, "size=4k")
     return inside
+
+
+def _hide_folder(path: str) -> None:
+    _mount("none", path, "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, "size=4k,mode=555")
 
 
 class _MountAttr(ctypes.Structure):

@@ -131,7 +131,8 @@ def serve(job: dict, requests: int, replies: int) -> None:
     sys.meta_path.append(course_helpers.SuppliedHelpers())  # the submission's process: helpers import when called
     functions, prints = _functions(module)
     if job["namespaced"]:
-        described = ("own user, PID, mount and network namespaces: files read-only; output folder, other "
+        described = ("own user, PID, mount and network namespaces: only Python, its imports and an allow-list "
+                     "of system files readable, all read-only; output folder, other "
                      "submissions, spec, fixtures and harness hidden; every process it starts dies with it; "
                      + job["process_bound"] + "; " + filtered)
     else:
@@ -199,7 +200,7 @@ def _reaper(job: dict, req: int, rep: int, status: int, out: int, a_alive: int) 
     target = job["target"]
     if job["namespaced"]:
         try:
-            inside = sandbox.build_view(sandbox.Plan.from_dict(job["plan"]))
+            inside = sandbox.build_view(sandbox.Plan.from_dict({**job["plan"], "imports_from": job.get("sys_path", [])}))
             if inside and job.get("target_in_submission") is not None:
                 target = os.path.join(inside, job["target_in_submission"]) if job["target_in_submission"] else inside
             os.chdir("/tmp/work")
