@@ -60,11 +60,12 @@ class Plan:
     submission: str | None = None  # a file or folder, copied to /tmp/submission/<name>
     keep_visible: list[str] = field(default_factory=list)  # never hide these or their parents
     imports_from: list[str] = field(default_factory=list)  # a module target's import path: readable
+    allowed: list[str] | None = None  # what may be read (allowlist.allowed_for); None: work it out here
 
     @classmethod
     def from_dict(cls, data: dict) -> "Plan":
         return cls(list(data.get("hide", [])), data.get("submission"), list(data.get("keep_visible", [])),
-                   list(data.get("imports_from", [])))
+                   list(data.get("imports_from", [])), data.get("allowed"))
 
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -207,7 +208,7 @@ def build_view(plan: Plan) -> str:
     files, _ = read_submission(plan.submission) if plan.submission else ({}, "")
     single = bool(plan.submission) and not os.path.isdir(plan.submission)
     _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
-    allowed = allowlist.allowed_paths(plan.keep_visible, plan.hide, temp_dirs, plan.imports_from)
+    allowed = plan.allowed or allowlist.allowed_paths(plan.keep_visible, plan.hide, temp_dirs, plan.imports_from)
     allowlist.restrict(allowed, _hide_folder, lambda path: _mount("/dev/null", path, None, _MS_BIND), _mount)
     keep = [Path(p) for p in plan.keep_visible]
     for raw in sorted(set(plan.hide)):

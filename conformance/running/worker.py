@@ -36,7 +36,7 @@ from typing import Any
 
 from conformance.contract import wire
 from conformance.running import course_helpers, fingerprint, sandbox, tensors
-from conformance.running.confinement import seccomp
+from conformance.running.confinement import allowlist, seccomp
 from conformance.running.local import answer_call, answer_calls
 from conformance.running.target import TargetImportError, imported_modules, load_info, load_target
 
@@ -311,6 +311,13 @@ def main(control_fd: int, preload: tuple[str, ...] = ()) -> None:
                 time.sleep(0.05)
             os._exit(0)
         job = json.loads(message)
+        if job["namespaces"]:  # resolved once here, not in every worker (on failure: by the worker's B)
+            plan = job["plan"]
+            try:
+                job["plan"] = {**plan, "allowed": allowlist.allowed_for(
+                    tuple(plan["keep_visible"]), tuple(plan["hide"]), tuple(job.get("sys_path", [])))}
+            except OSError:
+                pass
         # Unique, not the worker's pid: a group left by a killed grader may bear any pid's name.
         job["pids_group"] = f"{sandbox.PIDS_GROUP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}"
         if job["target"].endswith(".ipynb"):  # once per template, not once per worker (~0.2 s)

@@ -16,6 +16,7 @@ visible) and the files of every shared library already mapped. Everything else i
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -27,8 +28,9 @@ ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "ld.so.preload", "localtime"
 SHARED_MEMORY = ("/dev/shm", "/dev/mqueue")  # a channel between workers: shown empty
 
 
-def _within(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
+def _within(path: str, folder: str) -> bool:
+    """Whether ``path`` is ``folder`` or inside it (both absolute and normalised: strings are fast)."""
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
 def mapped_files() -> list[str]:
@@ -43,22 +45,31 @@ def mapped_files() -> list[str]:
 
 
 def allowed_paths(keep: Iterable[str], hide: Iterable[str], temp_dirs: Iterable[str],
-                  imports_from: Iterable[str] = ()) -> list[Path]:
+                  imports_from: Iterable[str] = ()) -> list[str]:
     """What the worker may read: the system's part, ``keep`` (Python, NumPy), the import path (ours
     and ``imports_from``, the grader's for a module target) but the entries that hold something
     hidden (this package's own folder), and the mapped files; symlinks and where they lead."""
-    hidden = [Path(h) for h in hide]
-    entries = [p for p in [*sys.path, *imports_from]
-               if os.path.isabs(p) and not any(_within(h, Path(p)) for h in hidden)]
+    hidden = [os.path.normpath(h) for h in hide]
+    entries = [os.path.normpath(p) for p in [*sys.path, *imports_from] if os.path.isabs(p)]
+    entries = [p for p in entries if not any(_within(h, p) for h in hidden)]
     found = set()
-    for raw in [*SYSTEM, *temp_dirs, *keep, *entries, *mapped_files()]:
-        for path in {Path(raw), Path(os.path.realpath(raw))}:  # the way through a symlink, and where it leads
+    for raw in {*SYSTEM, *temp_dirs, *keep, *entries, *mapped_files()}:
+        for path in {os.path.normpath(raw), os.path.realpath(raw)}:  # the way through a symlink, and where it leads
             if os.path.lexists(path):
                 found.add(path)
     return sorted(found)
 
 
-def restrict(allowed: list[Path], hide_dir: Callable[[str], None], hide_file: Callable[[str], None],
+@functools.lru_cache(maxsize=16)
+def allowed_for(keep: tuple[str, ...], hide: tuple[str, ...], imports_from: tuple[str, ...]) -> list[str]:
+    """allowed_paths, computed once per template for each plan (~3 ms: it resolves every path):
+    the template's mapped files and import path are those of every worker it forks."""
+    import tempfile
+
+    return allowed_paths(keep, hide, sorted({"/tmp", tempfile.gettempdir()}), imports_from)
+
+
+def restrict(allowed: list[str], hide_dir: Callable[[str], None], hide_file: Callable[[str], None],
              mount: Callable[..., None]) -> None:
     """Hide everything but ``allowed`` (see the module's docstring). hide_dir/hide_file cover one
     path; mount(source, target, fstype, flags, data) is sandbox._mount."""
@@ -68,18 +79,18 @@ def restrict(allowed: list[Path], hide_dir: Callable[[str], None], hide_file: Ca
             hide_dir(path)
 
 
-def _way_to(folder: Path, allowed: list[Path]) -> tuple[set[str], bool]:
+def _way_to(folder: Path, allowed: list[str]) -> tuple[set[str], bool]:
     """The names in ``folder`` that are or lead to something allowed, and whether ``folder`` itself is."""
-    names = set()
+    names, top = set(), str(folder).rstrip("/") + "/"
     for path in allowed:
-        if _within(folder, path):
+        if _within(str(folder), path):
             return set(), True
-        if folder in path.parents:
-            names.add(path.relative_to(folder).parts[0])
+        if path.startswith(top):
+            names.add(path[len(top):].partition("/")[0])
     return names, False
 
 
-def _top(allowed: list[Path], hide_dir, hide_file, mount) -> None:
+def _top(allowed: list[str], hide_dir, hide_file, mount) -> None:
     root = Path("/")
     names, _ = _way_to(root, allowed)
     names.add("etc")
@@ -97,7 +108,7 @@ def _top(allowed: list[Path], hide_dir, hide_file, mount) -> None:
             _only(path, inner, allowed, mount)
 
 
-def _only(folder: Path, names: set[str], allowed: list[Path], mount, mode: int = 0o111) -> None:
+def _only(folder: Path, names: set[str], allowed: list[str], mount, mode: int = 0o111) -> None:
     """Replace ``folder`` by a tmpfs holding only ``names`` (bound back from the original), each
     restricted in turn unless allowed whole; then the tmpfs gets ``mode``."""
     kept = {}
