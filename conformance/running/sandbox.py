@@ -2,7 +2,7 @@
 
 Where the kernel allows unprivileged user namespaces (``enter_namespaces``), the worker
 gets its own user, mount, PID, network and IPC namespaces. ``build_view`` then, in the new
-mount namespace, hides folders under empty read-only tmpfs (the output folder, other
+mount namespace, hides everything outside an allow-list (confinement/allowlist.py), hides folders under empty read-only tmpfs (the output folder, other
 submissions, the spec, the fixtures, this package and the oracle), mounts a fresh private
 ``/tmp`` (size-capped) holding the submission (read-only, at ``/tmp/submission/``) and a
 working folder, mounts a ``/proc`` that shows only the worker's own processes, and makes every
@@ -11,7 +11,8 @@ the kernel kills every process the submission started, ``setsid`` or not.
 
 ``confine`` (in the process that runs the submission) then sets resource limits, drops
 every capability (so the mounts above cannot be undone), forbids gaining privileges, and
-blocks ``import oracle`` / ``import conformance``.
+blocks ``import oracle`` / ``import conformance``; the worker then installs the system-call
+filter (confinement/seccomp.py), with or without namespaces.
 
 Without namespaces, the fallback is weaker and says so: as root, the worker switches to the
 ``nobody`` user; otherwise it runs as the grader's user with resource limits only.
