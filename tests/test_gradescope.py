@@ -270,7 +270,8 @@ print("SPY found:", found, "wrote:", wrote, "saw in ROOT:", os.listdir(ROOT) if 
         results, _ = run_autograder(root, site)
         if "namespaces" not in results["extra_data"]["sandbox"] or "no namespaces" in results["extra_data"]["sandbox"]:
             pytest.skip(f"no sandbox namespaces here: {results['extra_data']['sandbox']}")
-        assert "SPY found: [] wrote: no saw in ROOT: []" in results["output"], results["output"]
+        # ROOT is outside the allow-list (issue 28): not even there, let alone listable
+        assert "SPY found: [] wrote: no saw in ROOT: None" in results["output"], results["output"]
         assert sorted(p.name for p in (root / "results").iterdir()) == ["results.json"]
         assert results["score"] == pytest.approx(DLAI_POINTS)
     finally:

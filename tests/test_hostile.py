@@ -80,6 +80,8 @@ def build_class(folder: Path, out: Path, hostile: bool) -> list[Path]:
         (folder / file.stem).mkdir()
         (folder / file.stem / file.name).write_text(text)
         shutil.copy(CORRECT, folder / file.stem / CORRECT.name)
+        if "from probes import" in text:  # the leak probes (tests/hostile/leaks/), beside the one that runs them
+            shutil.copy(HERE / "hostile" / "leaks" / "probes.py", folder / file.stem / "probes.py")
         subs.append(folder / file.stem)
     (folder / "pasted_oracle.py").write_text(pasted_oracle())
     shutil.copy(MEMORISED, folder / "memorised.py")

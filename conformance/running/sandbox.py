@@ -2,7 +2,7 @@
 
 Where the kernel allows unprivileged user namespaces (``enter_namespaces``), the worker
 gets its own user, mount, PID, network and IPC namespaces. ``build_view`` then, in the new
-mount namespace, hides folders under empty read-only tmpfs (the output folder, other
+mount namespace, hides everything outside an allow-list (confinement/allowlist.py), hides folders under empty read-only tmpfs (the output folder, other
 submissions, the spec, the fixtures, this package and the oracle), mounts a fresh private
 ``/tmp`` (size-capped) holding the submission (read-only, at ``/tmp/submission/``) and a
 working folder, mounts a ``/proc`` that shows only the worker's own processes, and makes every
@@ -11,7 +11,8 @@ the kernel kills every process the submission started, ``setsid`` or not.
 
 ``confine`` (in the process that runs the submission) then sets resource limits, drops
 every capability (so the mounts above cannot be undone), forbids gaining privileges, and
-blocks ``import oracle`` / ``import conformance``.
+blocks ``import oracle`` / ``import conformance``; the worker then installs the system-call
+filter (confinement/seccomp.py), with or without namespaces.
 
 Without namespaces, the fallback is weaker and says so: as root, the worker switches to the
 ``nobody`` user; otherwise it runs as the grader's user with resource limits only.
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from conformance.contract.paths import CODE_SUFFIXES  # copied first: without them there is nothing to grade
+from conformance.running.confinement import allowlist
 
 _CLONE_NEWNS, _CLONE_NEWIPC, _CLONE_NEWUSER = 0x00020000, 0x08000000, 0x10000000
 _CLONE_NEWPID, _CLONE_NEWNET = 0x20000000, 0x40000000
@@ -58,10 +60,13 @@ class Plan:
     hide: list[str] = field(default_factory=list)  # folders/files to show empty
     submission: str | None = None  # a file or folder, copied to /tmp/submission/<name>
     keep_visible: list[str] = field(default_factory=list)  # never hide these or their parents
+    imports_from: list[str] = field(default_factory=list)  # a module target's import path: readable
+    allowed: list[str] | None = None  # what may be read (allowlist.allowed_for); None: work it out here
 
     @classmethod
     def from_dict(cls, data: dict) -> "Plan":
-        return cls(list(data.get("hide", [])), data.get("submission"), list(data.get("keep_visible", [])))
+        return cls(list(data.get("hide", [])), data.get("submission"), list(data.get("keep_visible", [])),
+                   list(data.get("imports_from", [])), data.get("allowed"))
 
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -204,13 +209,15 @@ def build_view(plan: Plan) -> str:
     files, _ = read_submission(plan.submission) if plan.submission else ({}, "")
     single = bool(plan.submission) and not os.path.isdir(plan.submission)
     _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
+    allowed = plan.allowed or allowlist.allowed_paths(plan.keep_visible, plan.hide, temp_dirs, plan.imports_from)
+    allowlist.restrict(allowed, _hide_folder, lambda path: _mount("/dev/null", path, None, _MS_BIND), _mount)
     keep = [Path(p) for p in plan.keep_visible]
     for raw in sorted(set(plan.hide)):
         path = Path(raw)
         if not os.path.lexists(path) or not _hideable(path, keep):
             continue
         if path.is_dir() and not path.is_symlink():
-            _mount("none", str(path), "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, "size=4k,mode=555")
+            _hide_folder(str(path))
         elif path.is_file():
             _mount("/dev/null", str(path), None, _MS_BIND)
     _make_read_only("/")
@@ -242,6 +249,10 @@ def build_view(plan: Plan) -> str:
     except SandboxError:
         _mount("none", "/proc", "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, "size=4k")
     return inside
+
+
+def _hide_folder(path: str) -> None:
+    _mount("none", path, "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, "size=4k,mode=555")
 
 
 class _MountAttr(ctypes.Structure):

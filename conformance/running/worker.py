@@ -9,7 +9,8 @@ and asks it over a Unix socket for workers. For each request the template forks:
 - B: PID 1 of the new PID namespace: builds the worker's view of the files
   (sandbox.build_view), forks C, reaps, and reports C's exit status on the status pipe;
   when B exits the kernel kills every process left in the namespace;
-- C: the worker: confined (sandbox.confine), imports the submission, then answers calls.
+- C: the worker: confined (sandbox.confine), its system calls filtered (confinement.seccomp), imports the
+  submission, then answers calls.
 
 Requests and replies are framed JSON + raw array bytes (wire.py), never pickles.
 Operations are a closed list: ``call``, ``call_batch`` (several calls of one function, a reply
@@ -35,6 +36,7 @@ from typing import Any
 
 from conformance.contract import wire
 from conformance.running import course_helpers, fingerprint, sandbox, tensors
+from conformance.running.confinement import allowlist, seccomp
 from conformance.running.local import answer_call, answer_calls
 from conformance.running.target import TargetImportError, imported_modules, load_info, load_target
 
@@ -78,6 +80,7 @@ def serve(job: dict, requests: int, replies: int) -> None:
     needed = [job["target"], *job["plan"]["keep_visible"]] if not job["namespaced"] else []
     note = sandbox.confine(job["namespaced"], job["memory_mb"], job["cpu_seconds"], job["output_limit"], needed)
     sandbox.block_reference_imports()
+    filtered = seccomp.install()  # last of our set-up: nothing of ours after it needs a refused call
     handles: OrderedDict[int, Any] = OrderedDict()
 
     def keep(obj: Any) -> int:
@@ -128,12 +131,13 @@ def serve(job: dict, requests: int, replies: int) -> None:
     sys.meta_path.append(course_helpers.SuppliedHelpers())  # the submission's process: helpers import when called
     functions, prints = _functions(module)
     if job["namespaced"]:
-        described = ("own user, PID, mount and network namespaces: files read-only; output folder, other "
+        described = ("own user, PID, mount and network namespaces: only Python, its imports and an allow-list "
+                     "of system files readable, all read-only; output folder, other "
                      "submissions, spec, fixtures and harness hidden; every process it starts dies with it; "
-                     + job["process_bound"])
+                     + job["process_bound"] + "; " + filtered)
     else:
         described = (f"no namespaces ({job['why_not']}): {note or 'runs as your user'}, files not protected, "
-                     f"processes it starts may outlive it; {job['process_bound']}")
+                     f"processes it starts may outlive it; {job['process_bound']}; {filtered}")
     reply({"ready": functions, "fingerprints": prints, "sandbox": described, "load_info": load_info(module),
            "imports": sorted(imported_modules(module))})
     file = getattr(module, "__file__", None)
@@ -196,7 +200,7 @@ def _reaper(job: dict, req: int, rep: int, status: int, out: int, a_alive: int) 
     target = job["target"]
     if job["namespaced"]:
         try:
-            inside = sandbox.build_view(sandbox.Plan.from_dict(job["plan"]))
+            inside = sandbox.build_view(sandbox.Plan.from_dict({**job["plan"], "imports_from": job.get("sys_path", [])}))
             if inside and job.get("target_in_submission") is not None:
                 target = os.path.join(inside, job["target_in_submission"]) if job["target_in_submission"] else inside
             os.chdir("/tmp/work")
@@ -307,6 +311,13 @@ def main(control_fd: int, preload: tuple[str, ...] = ()) -> None:
                 time.sleep(0.05)
             os._exit(0)
         job = json.loads(message)
+        if job["namespaces"]:  # resolved once here, not in every worker (on failure: by the worker's B)
+            plan = job["plan"]
+            try:
+                job["plan"] = {**plan, "allowed": allowlist.allowed_for(
+                    tuple(plan["keep_visible"]), tuple(plan["hide"]), tuple(job.get("sys_path", [])))}
+            except OSError:
+                pass
         # Unique, not the worker's pid: a group left by a killed grader may bear any pid's name.
         job["pids_group"] = f"{sandbox.PIDS_GROUP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}"
         if job["target"].endswith(".ipynb"):  # once per template, not once per worker (~0.2 s)

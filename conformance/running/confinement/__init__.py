@@ -1,0 +1,6 @@
+"""The worker's confinement layers that do not need namespaces: the system-call filter (seccomp)
+and the allow-list of files the worker may read.
+
+Owns: what the worker process may ask of the kernel. May import: the standard library only
+(it runs in the forked worker before the submission is imported).
+"""
