@@ -145,7 +145,7 @@ def test_the_rules_see_a_broken_layering_and_a_cycle(tmp_path: Path) -> None:
 def test_every_package_ships_in_the_wheel() -> None:
     """pyproject lists the packages by name: a new subpackage left off is missing from the wheel
     (the Gradescope zip's grader then fails with ModuleNotFoundError)."""
-    import tomllib
+    tomllib = pytest.importorskip("tomllib", reason="Python 3.11+ reads TOML")
     listed = set(tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     found = {".".join(init.parent.relative_to(PACKAGE.parent).parts) for init in PACKAGE.rglob("__init__.py")
              if "_data" not in init.parts}
