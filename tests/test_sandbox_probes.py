@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conformance.running import sandbox, template
+from conformance.running.confinement import landlock
 from conformance.running.isolation import IsolatedTarget
 
 PROBES = Path(__file__).parent / "hostile" / "leaks" / "probes.py"
@@ -95,6 +96,9 @@ def test_without_namespaces_the_filter_still_holds_and_the_header_says_so(shared
     if platform.machine() in ("x86_64", "aarch64"):
         assert "system calls filtered (seccomp refuses with EPERM" in described, described
         assert reached["bpf_call"] == reached["inet_socket"] == "", reached
+    if landlock.abi_version() >= 6:  # the only file layer here, with abstract sockets scoped: all kept out
+        assert f"files limited by Landlock (ABI {landlock.abi_version()})" in described, described
+        assert {name: seen for name, seen in reached.items() if seen} == {}, described
 
 
 def test_a_module_target_imports_from_the_graders_path_and_nothing_beside_it_shows(

@@ -9,7 +9,8 @@ and asks it over a Unix socket for workers. For each request the template forks:
 - B: PID 1 of the new PID namespace: builds the worker's view of the files
   (sandbox.build_view), forks C, reaps, and reports C's exit status on the status pipe;
   when B exits the kernel kills every process left in the namespace;
-- C: the worker: confined (sandbox.confine), its system calls filtered (confinement.seccomp), imports the
+- C: the worker: confined (sandbox.confine), its files limited (confinement.landlock), its system calls
+  filtered (confinement.seccomp), imports the
   submission, then answers calls.
 
 Requests and replies are framed JSON + raw array bytes (wire.py), never pickles.
@@ -36,7 +37,7 @@ from typing import Any
 
 from conformance.contract import wire
 from conformance.running import course_helpers, fingerprint, sandbox, tensors
-from conformance.running.confinement import allowlist, seccomp
+from conformance.running.confinement import allowlist, landlock, seccomp
 from conformance.running.local import answer_call, answer_calls
 from conformance.running.target import TargetImportError, imported_modules, load_info, load_target
 
@@ -80,6 +81,7 @@ def serve(job: dict, requests: int, replies: int) -> None:
     needed = [job["target"], *job["plan"]["keep_visible"]] if not job["namespaced"] else []
     note = sandbox.confine(job["namespaced"], job["memory_mb"], job["cpu_seconds"], job["output_limit"], needed)
     sandbox.block_reference_imports()
+    layered = _landlock(job)
     filtered = seccomp.install()  # last of our set-up: nothing of ours after it needs a refused call
     handles: OrderedDict[int, Any] = OrderedDict()
 
@@ -134,9 +136,12 @@ def serve(job: dict, requests: int, replies: int) -> None:
         described = ("own user, PID, mount and network namespaces: only Python, its imports and an allow-list "
                      "of system files readable, all read-only; output folder, other "
                      "submissions, spec, fixtures and harness hidden; every process it starts dies with it; "
-                     + job["process_bound"] + "; " + filtered)
+                     + job["process_bound"] + "; " + layered + "; " + filtered)
     else:
-        described = (f"no namespaces ({job['why_not']}): {note or 'runs as your user'}, files not protected, "
+        files = (f"files not protected ({layered})" if layered.startswith("no Landlock") else
+                 layered.replace("files also limited", "files limited") + ": only Python, its imports, a few "
+                 "system files, the submission and its scratch folder readable")
+        described = (f"no namespaces ({job['why_not']}): {note or 'runs as your user'}, {files}, "
                      f"processes it starts may outlive it; {job['process_bound']}; {filtered}")
     reply({"ready": functions, "fingerprints": prints, "sandbox": described, "load_info": load_info(module),
            "imports": sorted(imported_modules(module))})
@@ -178,6 +183,18 @@ def serve(job: dict, requests: int, replies: int) -> None:
             reply_result(answer_call(fn, request["args"], request.get("caches") or [], file))
         else:
             reply_result(answer_calls(fn, request, file))
+
+
+def _landlock(job: dict) -> str:
+    """Landlock over the worker's files; what is in force, in a line. With namespaces /tmp is the
+    worker's own; without, only its scratch folder is written and its submission read in place."""
+    allowed = job["plan"].get("allowed")
+    if allowed is None:
+        return "no Landlock (the allow-list could not be worked out)"
+    if job["namespaced"]:
+        return landlock.apply(landlock.rules(allowed, ["/tmp"], True))
+    readable = [p for p in (job["target"], job["plan"].get("submission")) if p]
+    return landlock.apply(landlock.rules(allowed, [job["scratch"]], False, readable))
 
 
 def _close_all_but(keep: set[int]) -> None:
@@ -311,13 +328,12 @@ def main(control_fd: int, preload: tuple[str, ...] = ()) -> None:
                 time.sleep(0.05)
             os._exit(0)
         job = json.loads(message)
-        if job["namespaces"]:  # resolved once here, not in every worker (on failure: by the worker's B)
-            plan = job["plan"]
-            try:
-                job["plan"] = {**plan, "allowed": allowlist.allowed_for(
-                    tuple(plan["keep_visible"]), tuple(plan["hide"]), tuple(job.get("sys_path", [])))}
-            except OSError:
-                pass
+        plan = job["plan"]  # resolved once here, not in every worker: the view and Landlock need it
+        try:
+            job["plan"] = {**plan, "allowed": allowlist.allowed_for(
+                tuple(plan["keep_visible"]), tuple(plan["hide"]), tuple(job.get("sys_path", [])))}
+        except OSError:
+            pass
         # Unique, not the worker's pid: a group left by a killed grader may bear any pid's name.
         job["pids_group"] = f"{sandbox.PIDS_GROUP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}"
         if job["target"].endswith(".ipynb"):  # once per template, not once per worker (~0.2 s)
