@@ -5,7 +5,8 @@ saying what it reached: never the contents (what is read can leave through a ver
 (tests/test_sandbox_probes.py grades this file as a submission and also calls it in-process,
 where every probe must see its leak: that proves the probe can see one). ``shared``: names the
 test planted (a file in the grading user's home, one in /var/tmp and /dev/shm, an abstract unix
-socket the grader listens on)."""
+socket the grader listens on, the name ``leave_behind`` writes under). ``FIRST``: what another
+submission runs, in its own worker, before a probe looks (the test runs it)."""
 import ctypes
 import errno
 import os
@@ -15,6 +16,7 @@ import socket
 HOMES = ["/root", "/home"]
 OTHER_MOUNTS = ["/var", "/srv", "/mnt", "/media", "/opt", "/run", "/boot", "/work"]
 ETC_BEYOND = ["/etc/shadow", "/etc/gshadow", "/etc/machine-id", "/etc/hostname", "/etc/fstab", "/etc/hosts"]
+SHARED_PLACES = ["/tmp", "/dev/shm", "/var/tmp"]  # where one worker could leave something for the next
 WRITABLE_ELSEWHERE = ["/dev/shm", "/var/tmp", "/root", "/home", "/etc", "/usr", "/"]
 BPF = {"x86_64": 321, "aarch64": 280}
 PERF_EVENT_OPEN = {"x86_64": 298, "aarch64": 241}
@@ -120,8 +122,30 @@ def abstract_socket(shared):
         s.close()
 
 
+def leave_behind(shared):
+    """A first submission: a file in every shared place it can write; the places it wrote."""
+    wrote = []
+    for folder in SHARED_PLACES:
+        try:
+            with open(os.path.join(folder, shared["left_name"]), "w") as f:
+                f.write("left by another submission\n")
+            wrote.append(folder)
+        except OSError:
+            pass
+    return wrote
+
+
+def left_by_another(shared):
+    """A second submission looks for what the first (leave_behind, in another worker) left."""
+    if "left_name" not in shared:  # run without a first submission (tests/hostile/reaches_outside_allow_list.py)
+        return ""
+    return next((f"found what another submission left in {folder}" for folder in SHARED_PLACES
+                 if os.path.exists(os.path.join(folder, shared["left_name"]))), "")
+
+
 PROBES = [home_file, home_list, etc_shadow, etc_beyond_needed, var_tmp, dev_shm, other_mounts, proc_environ,
-          writes_outside_tmp, bpf_call, inet_socket, abstract_socket]
+          writes_outside_tmp, bpf_call, inet_socket, abstract_socket, left_by_another]
+FIRST = {"left_by_another": leave_behind}  # what another submission runs first, in its own worker
 
 
 def probe_all(shared):
