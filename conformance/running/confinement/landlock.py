@@ -21,6 +21,7 @@ from __future__ import annotations
 import ctypes
 import os
 import platform
+import stat
 import struct
 import tempfile
 from typing import Iterable
@@ -73,8 +74,12 @@ def rules(allowed: Iterable[str], writable: Iterable[str], namespaced: bool,
     out += [(f"/etc/{name}", "read") for name in ETC]
     out += [("/proc", "read")] if namespaced else [(f"/proc/{os.getpid()}", "read")] + [(p, "read") for p in PROC_FILES]
     out += [(p, "read") for p in readable]
-    out += [(d, "write") for d in DEVICES] + [(t, "write") for t in temp]
-    return out
+    reads = sorted({os.path.normpath(p) for p, _ in out})
+    kept: list[str] = []
+    for path in reads:  # a path beneath a folder already read needs no rule of its own (~1 syscall each)
+        if not kept or not _within(path, kept[-1]):
+            kept.append(path)
+    return [(p, "read") for p in kept] + [(d, "write") for d in DEVICES] + [(t, "write") for t in temp]
 
 
 def apply(rule_list: list[tuple[str, str]]) -> str:
@@ -100,7 +105,7 @@ def apply(rule_list: list[tuple[str, str]]) -> str:
                 continue
             try:
                 access = (read if kind == "read" else write) & fs
-                if not os.path.isdir(f"/proc/self/fd/{fd}"):
+                if not stat.S_ISDIR(os.fstat(fd).st_mode):
                     access &= _FILE_ONLY
                 rule = struct.pack("<Qi", access, fd)  # struct landlock_path_beneath_attr is packed
                 if libc.syscall(ctypes.c_long(_ADD_RULE), ctypes.c_int(ruleset), ctypes.c_int(_RULE_PATH_BENEATH),
