@@ -105,3 +105,27 @@ def test_each_program_checks_the_architecture_and_every_jump_lands_inside(machin
 def test_an_unknown_architecture_is_said_not_filtered(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(seccomp.platform, "machine", lambda: "riscv64")
     assert seccomp.install() == "no system-call filter (seccomp: architecture riscv64 not supported)"
+
+
+@needs_filter
+def test_the_verdict_names_the_refused_call(tmp_path) -> None:
+    """EPERM alone does not say what was refused: the worker's audit hook names it, and only for
+    the call that tried it (a later EPERM of another kind is left as it is)."""
+    from conformance.running.isolation import IsolatedTarget, TargetRaised
+
+    file = tmp_path / "reaches_out.py"
+    file.write_text("import socket\n\n"
+                    "def softmax(x):\n    socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n    return x\n\n"
+                    "def sigmoid(x):\n    raise PermissionError(1, 'Operation not permitted')\n")
+    target = IsolatedTarget(str(file), timeout=20)
+    try:
+        assert "system calls filtered" in target.sandbox, target.sandbox
+        with pytest.raises(TargetRaised) as raised:
+            target.softmax(np.zeros(2))
+        assert raised.value.type_name == "PermissionError"
+        assert str(raised.value).endswith("(the sandbox refuses socket(AF_INET): only AF_UNIX sockets are allowed)")
+        with pytest.raises(TargetRaised) as raised:
+            target.sigmoid(np.zeros(2))
+        assert str(raised.value) == "[Errno 1] Operation not permitted"
+    finally:
+        target.close()

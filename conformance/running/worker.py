@@ -178,11 +178,22 @@ def serve(job: dict, requests: int, replies: int) -> None:
             fn = exc
         if request["op"] == "call_batch":  # items of one function: one reply per call, as each ends
             for item, call in enumerate(request["calls"]):
-                reply_result(answer_call(fn, call["args"], call.get("caches") or [], file), item)
+                reply_result(_said(answer_call, fn, call["args"], call.get("caches") or [], file), item)
         elif request["op"] == "call":
-            reply_result(answer_call(fn, request["args"], request.get("caches") or [], file))
+            reply_result(_said(answer_call, fn, request["args"], request.get("caches") or [], file))
         else:
-            reply_result(answer_calls(fn, request, file))
+            reply_result(_said(answer_calls, fn, request, file))
+
+
+def _said(answer: Any, *args: Any) -> dict:
+    """answer(*args), and when the call raised EPERM after an attempt the filter refuses, the
+    message says what was refused (confinement/seccomp.py's audit hook noted it)."""
+    seccomp.clear()
+    reply = answer(*args)
+    if "raised" in reply:
+        kind, message, frames = reply["raised"]
+        reply["raised"] = [kind, seccomp.explain(kind, message), frames]
+    return reply
 
 
 def _landlock(job: dict) -> str:

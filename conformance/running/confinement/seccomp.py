@@ -8,6 +8,11 @@ keyrings, kernel modules, kexec, reboot, swap, userfaultfd, io_uring, and socket
 AF_UNIX. clone3 answers ENOSYS, as in Docker's profile: its flags sit behind a pointer a filter
 cannot read, and glibc then falls back to clone (threads, fork), whose flags it checks.
 Only on x86-64 and arm64, whose syscall numbers are below; elsewhere ``install`` says it did nothing.
+
+A refused call only returns EPERM, which does not say what was refused; so ``install`` also adds an
+audit hook (``sys.addaudithook``: the submission cannot remove it) that notes the submission's attempts
+the filter refuses (a socket of another family, ``os.unshare``/``os.setns``, a refused call through
+ctypes' ``syscall``), and ``explain`` turns the note into words for the verdict.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from __future__ import annotations
 import ctypes
 import errno
 import platform
+import socket
 import struct
+import sys
 
 _PR_SET_NO_NEW_PRIVS, _PR_SET_SECCOMP, _SECCOMP_MODE_FILTER = 38, 22, 2
 _RET_ALLOW, _RET_ERRNO = 0x7FFF0000, 0x00050000
@@ -73,6 +80,47 @@ def program(machine: str) -> list[tuple[int, int, int, int]]:
     return out
 
 
+_attempts: list[str] = []  # what the submission tried that the filter refuses, since the last clear()
+
+
+def _watch(numbers: dict[str, int]) -> None:
+    """Note each refused attempt as it is made (an audit hook sees the arguments; EPERM does not)."""
+    refused = {number: name for name, number in numbers.items() if name in _DENIED}
+
+    def hook(event: str, args: tuple) -> None:
+        try:
+            if event == "socket.__new__" and args[1] != _AF_UNIX:
+                _attempts.append(f"socket({_family(args[1])}): only AF_UNIX sockets are allowed")
+            elif event in ("os.unshare", "os.setns"):
+                _attempts.append(f"{event[3:]}(): no new namespaces")
+            elif event == "ctypes.call_function" and args[1] and isinstance(args[1][0], int) and args[1][0] in refused:
+                _attempts.append(f"{refused[args[1][0]]} (system call {args[1][0]})")
+            del _attempts[:-4]
+        except Exception:  # noqa: BLE001 - a hook that raised would fail the submission's own call
+            pass
+
+    sys.addaudithook(hook)
+
+
+def _family(number: int) -> str:
+    try:
+        return socket.AddressFamily(number).name
+    except ValueError:
+        return str(number)
+
+
+def clear() -> None:
+    """Forget earlier attempts: called before each call of the submission."""
+    _attempts.clear()
+
+
+def explain(type_name: str, message: str) -> str:
+    """``message``, plus what the filter refused, when an EPERM raised after a refused attempt."""
+    if _attempts and type_name in ("PermissionError", "OSError") and "[Errno 1]" in message:
+        return f"{message} (the sandbox refuses {_attempts[-1]})"
+    return message
+
+
 class _Prog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_char_p)]
 
@@ -90,4 +138,5 @@ def install() -> str:
             or libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) != 0):
         import os
         return f"no system-call filter (seccomp: {os.strerror(ctypes.get_errno())})"
+    _watch(_NUMBERS[machine][1])
     return f"system calls filtered (seccomp refuses with EPERM: {REFUSED})"
